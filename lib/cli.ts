@@ -1,0 +1,64 @@
+// The `ecs-takeover` command. Thin: it parses arguments, calls lib, and turns errors into one line and an exit code.
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { registerNotebookCommand } from "./cli/notebook";
+import { registerRunCommand } from "./cli/run";
+import { isCliError } from "./errors";
+import { KernelError } from "./notebook/kernel";
+
+export function buildProgram(): Command {
+  const program = new Command("ecs-takeover")
+    .description(
+      "Runbook notebooks for taking over an Amazon ECS (Fargate) service: secure it, make it observable, triage it.",
+    )
+    .version(packageVersion(), "--version")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`ecs-takeover: ${text.replace(/^error: /, "")}`) })
+    .showSuggestionAfterError();
+  registerRunCommand(program);
+  registerNotebookCommand(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the command line and returns the exit code; never throws, never prints a stack trace. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has printed its one-line message already; --help and --version are not errors
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isCliError(error)) {
+      process.stderr.write(`ecs-takeover: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof KernelError) {
+      process.stderr.write(`ecs-takeover: cannot run the TypeScript kernel: ${error.message}\n`);
+      return 3;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`ecs-takeover: unexpected error: ${message.split("\n")[0]}\n`);
+    return 1;
+  }
+}
+
+/** Parses a positive number of seconds for commander, as a usage error when it is not one. */
+export function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new InvalidArgumentError("expected a positive number of seconds");
+  return seconds;
+}
+
+/** Parses a TCP port (0 = any free port). */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected a port, 0-65535");
+  return port;
+}
+
+function packageVersion(): string {
+  return (require("../package.json") as { version: string }).version;
+}
