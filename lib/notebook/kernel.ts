@@ -47,7 +47,7 @@ export class Kernel {
   private readonly key = randomBytes(32).toString("hex");
   private readonly shell = new zmq.Dealer();
   private readonly control = new zmq.Dealer();
-  private readonly iopub = new zmq.Subscriber();
+  private readonly iopub = new zmq.Subscriber({ receiveHighWaterMark: 0 }); // never drop a cell's output
   private readonly replyListeners = new Map<string, (message: Message) => void>();
   private readonly iopubListeners = new Map<string, (message: Message) => void>();
   private readonly exitListeners = new Set<() => void>();

@@ -104,12 +104,20 @@ export function parseCellError(stderr: string): CellError {
   return { ename: "Error", evalue: last ?? "", summary: last ?? "the cell failed without an error message" };
 }
 
+/** Streams are kept as one string while a cell runs (a cell may print 20,000 lines); see `splitStreams`. */
 function appendStream(outputs: Output[], name: "stdout" | "stderr", text: string): void {
   const last = outputs[outputs.length - 1];
   if (last?.output_type === "stream" && last.name === name) {
-    last.text = toLines(joinText(last.text) + text);
+    last.text = joinText(last.text) + text;
   } else {
-    outputs.push({ output_type: "stream", name, text: toLines(text) });
+    outputs.push({ output_type: "stream", name, text });
+  }
+}
+
+/** Splits stream text into nbformat's list of lines, as Jupyter saves it. */
+export function splitStreams(outputs: Output[]): void {
+  for (const output of outputs) {
+    if (output.output_type === "stream") output.text = toLines(joinText(output.text));
   }
 }
 

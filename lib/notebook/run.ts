@@ -1,7 +1,7 @@
 // Executes a notebook headless on the project's tslab kernel: Node only, no Python, no Jupyter.
 import { type CodeCell, hasTag, type Notebook, type Output, sourceText } from "./ipynb";
 import { Kernel } from "./kernel";
-import { OutputCollector, parseCellError, stderrText } from "./outputs";
+import { OutputCollector, parseCellError, splitStreams, stderrText } from "./outputs";
 import { injectParameters, type Parameter } from "./parameters";
 
 export interface RunOptions {
@@ -74,6 +74,7 @@ export async function runNotebook(source: Notebook, options: RunOptions): Promis
   } finally {
     options.signal?.removeEventListener("abort", abort);
     await kernel.shutdown();
+    for (const { cell } of cells) splitStreams(cell.outputs);
   }
 }
 

@@ -2,7 +2,8 @@
 //
 // tslab never awaits zeromq's send(). After 512 unawaited sends zeromq defers one and throws EBUSY for the rest,
 // which tslab swallows: cell output and even the final "idle" status are lost. With sendTimeout = 0 on the
-// kernel's outgoing sockets every send completes (or fails) at once, and nothing is dropped.
+// kernel's outgoing sockets every send completes at once. A publisher also drops messages silently past its
+// high-water mark (1,000 by default) when the client reads more slowly than a cell prints: no limit (0) here.
 "use strict";
 const path = require("node:path");
 
@@ -14,7 +15,7 @@ for (const name of ["Publisher", "Router"]) {
   const Base = zmq[name];
   zmq[name] = class extends Base {
     constructor(options) {
-      super({ ...options, sendTimeout: 0 });
+      super({ ...options, sendTimeout: 0, sendHighWaterMark: 0 });
     }
   };
 }

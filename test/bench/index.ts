@@ -1,0 +1,11 @@
+// `npm run bench`: every benchmark, one JSON line per figure. Ratios and goals, never timed tests.
+import { benchNotebook } from "./notebook.bench";
+
+async function main(): Promise<void> {
+  await benchNotebook();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
