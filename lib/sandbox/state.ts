@@ -15,6 +15,8 @@ export interface SandboxState {
   region: string;
   /** Feeds deterministic ids: every id drawn advances it. */
   sequence: number;
+  /** The virtual time of the last change: a sandbox resumed from a `--state` file goes on from here. */
+  clock?: Date;
   ecs: EcsState;
   ec2: Ec2State;
   elbv2: Elbv2State;
