@@ -1,5 +1,7 @@
 // Scenarios are data builders: each returns a whole SandboxState, with times relative to the clock's start.
 import { emptyState, type SandboxState } from "../state";
+import { buildLarge } from "./large";
+import { buildWebService } from "./web-service";
 
 export const SCENARIOS = ["inherited", "clean", "large"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -8,7 +10,16 @@ export function isScenario(name: string): name is ScenarioName {
   return (SCENARIOS as readonly string[]).includes(name);
 }
 
-/** Placeholder until the scenarios are written: an empty account. */
-export function buildScenario(name: ScenarioName, _start: Date): SandboxState {
-  return emptyState(name);
+export function buildScenario(name: ScenarioName, start: Date): SandboxState {
+  const state = emptyState(name);
+  switch (name) {
+    case "inherited":
+    case "clean":
+      buildWebService(state, start, name);
+      break;
+    case "large":
+      buildLarge(state, start);
+      break;
+  }
+  return state;
 }

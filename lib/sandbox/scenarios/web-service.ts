@@ -1,0 +1,351 @@
+// The seed talk's web service (DESIGN §3) as data: one builder, two postures. `inherited` is the service on the day
+// it is handed over, problems included; `clean` is the same names built right, the state the runbooks lead to.
+import type { ContainerDefinition, KeyValuePair } from "@aws-sdk/client-ecs";
+import { drawHex } from "../clock";
+import { addNetworkInterface, addRouteTable, addSecurityGroup, addSubnet, addVpc } from "../services/ec2";
+import type { RuleSpec } from "../services/ec2-security-groups";
+import { createService, putCluster, registerTaskDefinition } from "../services/ecs";
+import { addListener, addLoadBalancer, addTargetGroup, forwardTo, redirectToHttps } from "../services/elbv2";
+import { addGroup, addRole, addUser, setServiceLastAccessed } from "../services/iam";
+import { ADMINISTRATOR_ACCESS_ARN, ECS_TASK_EXECUTION_POLICY_ARN } from "../services/iam-managed-policies";
+import { addBucket } from "../services/s3";
+import { addSecret } from "../services/secrets-manager";
+import { setCallerIdentity } from "../services/sts";
+import type { SandboxState } from "../state";
+
+export type Posture = "inherited" | "clean";
+
+/** The names and fixed values every scenario of the web service shares. */
+export const WEB = {
+  cluster: "my-cluster",
+  service: "my-web-service",
+  family: "my-web-app",
+  container: "my-web-app",
+  image: "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/my-web-app:v1",
+  loadBalancer: "my-web-alb",
+  targetGroup: "my-web-tg",
+  taskRole: "AdministratorAccessRole",
+  executionRole: "ecsTaskExecutionRole",
+  uploadBucket: "my-web-uploads",
+  jobsQueueUrl: "https://sqs.ap-northeast-1.amazonaws.com/123456789012/my-web-jobs",
+  dbHost: "my-db.cluster-abc123.ap-northeast-1.rds.amazonaws.com",
+  dbSecretName: "my-web-app/db-password",
+  /** The planted secret: it must never appear in any output of the tool (DESIGN §2). */
+  dbPassword: "mysupersecretpasswd",
+  /** Tasks A, B and C of the talk. */
+  taskIds: ["0a1b2c3d4e5f4a6b8c9d0e1f2a3b4c5d", "1b2c3d4e5f6a4b7c9d0e1f2a3b4c5d6e", "2c3d4e5f6a7b4c8d0e1f2a3b4c5d6e7f"],
+  operator: "arn:aws:iam::123456789012:user/new-owner",
+} as const;
+
+const TAGS = { Project: "my-web", Owner: "platform-team", Environment: "production" } as const;
+const ECS_TASKS_TRUST = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+};
+const DAY_MS = 86_400_000;
+
+export function buildWebService(state: SandboxState, start: Date, posture: Posture): void {
+  const clean = posture === "clean";
+  const longAgo = { now: new Date(start.getTime() - 400 * DAY_MS), hex: (n: number) => drawHex(state, n) };
+  const tags = clean ? TAGS : undefined;
+  setCallerIdentity(state, { arn: WEB.operator });
+
+  // Network: two public subnets (internet gateway) and two private ones (NAT gateway).
+  const vpc = addVpc(state, longAgo, { cidrBlock: "10.0.0.0/16", name: "my-vpc", tags });
+  const vpcId = vpc.VpcId as string;
+  const subnet = (name: string, cidrBlock: string, zone: string, publicIp: boolean) =>
+    addSubnet(state, longAgo, {
+      vpcId,
+      cidrBlock,
+      availabilityZone: `ap-northeast-1${zone}`,
+      name,
+      tags,
+      mapPublicIpOnLaunch: publicIp,
+    }).SubnetId as string;
+  const publicSubnets = [subnet("public-a", "10.0.0.0/24", "a", true), subnet("public-c", "10.0.1.0/24", "c", true)];
+  const privateSubnets = [
+    subnet("private-a", "10.0.10.0/24", "a", false),
+    subnet("private-c", "10.0.11.0/24", "c", false),
+  ];
+  addRouteTable(state, longAgo, {
+    vpcId,
+    name: "public",
+    tags,
+    routes: [{ DestinationCidrBlock: "0.0.0.0/0", GatewayId: `igw-${longAgo.hex(17)}` }],
+    subnetIds: publicSubnets,
+  });
+  addRouteTable(state, longAgo, {
+    vpcId,
+    name: "private",
+    tags,
+    routes: [{ DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: `nat-${longAgo.hex(17)}` }],
+    subnetIds: privateSubnets,
+  });
+
+  // Security groups, named by their Name tag as in the talk (AWS forbids group names starting with "sg-").
+  const group = (name: string, nameTag: string, description: string, ingress: RuleSpec[]) =>
+    addSecurityGroup(state, longAgo, { name, nameTag, description, vpcId, tags, ingress }).GroupId as string;
+  const albGroup = group("my-web-alb", "sg-ALB", "ALB of my-web", [
+    { port: 443, cidr: "0.0.0.0/0" },
+    { port: 80, cidr: "0.0.0.0/0" },
+  ]);
+  const taskGroup = group(
+    "my-web-task",
+    "sg-ECSTask",
+    "tasks of my-web-service",
+    clean ? [{ port: 80, groupId: albGroup }] : [{ port: 80, cidr: "10.0.0.0/16" }],
+  );
+  const dbGroup = group(
+    "my-db",
+    "sg-AuroraDB",
+    "Aurora my-db",
+    clean ? [{ port: 3306, groupId: taskGroup }] : [{ port: 3306, cidr: "10.0.0.0/16" }],
+  );
+  // The Aurora cluster's network interfaces: how discovery learns that sg-AuroraDB guards a data store.
+  for (const subnetId of privateSubnets) {
+    addNetworkInterface(state, longAgo, {
+      subnetId,
+      groupIds: [dbGroup],
+      description: "RDSNetworkInterface",
+      requesterId: "amazon-rds",
+    });
+  }
+
+  // The load balancer: 443 forwards; 80 forwards too on the inherited service, redirects on the clean one.
+  const alb = addLoadBalancer(state, longAgo, {
+    name: WEB.loadBalancer,
+    subnetIds: publicSubnets,
+    securityGroupIds: [albGroup],
+    scheme: "internet-facing",
+    createdTime: longAgo.now,
+    tags,
+  });
+  const targetGroup = addTargetGroup(state, longAgo, {
+    name: WEB.targetGroup,
+    vpcId,
+    port: 80,
+    protocol: "HTTP",
+    targetType: "ip",
+    healthCheckPath: "/health",
+    tags,
+  });
+  const targetGroupArn = targetGroup.TargetGroupArn as string;
+  addListener(state, longAgo, {
+    loadBalancerArn: alb.LoadBalancerArn as string,
+    port: 443,
+    protocol: "HTTPS",
+    defaultActions: [forwardTo(targetGroupArn)],
+    certificateArns: [`arn:aws:acm:ap-northeast-1:${state.account}:certificate/${uuid(longAgo.hex(32))}`],
+  });
+  addListener(state, longAgo, {
+    loadBalancerArn: alb.LoadBalancerArn as string,
+    port: 80,
+    protocol: "HTTP",
+    defaultActions: [clean ? redirectToHttps() : forwardTo(targetGroupArn)],
+  });
+
+  // IAM: the task role, the execution role, and the people and CI that touch the cluster.
+  const clusterArn = `arn:aws:ecs:${state.region}:${state.account}:cluster/${WEB.cluster}`;
+  let secretArn: string | undefined;
+  if (clean) {
+    secretArn = addSecret(state, longAgo, { name: WEB.dbSecretName, value: WEB.dbPassword, tags }).ARN;
+  }
+  const taskRole = addRole(state, longAgo, {
+    name: clean ? "my-web-app-task" : WEB.taskRole,
+    trust: ECS_TASKS_TRUST,
+    managedPolicyArns: clean ? [] : [ADMINISTRATOR_ACCESS_ARN],
+    inline: clean ? { "my-web-app-least-privilege": leastPrivilege(state.account) } : {},
+    tags,
+  });
+  const executionRole = addRole(state, longAgo, {
+    name: WEB.executionRole,
+    trust: ECS_TASKS_TRUST,
+    managedPolicyArns: [ECS_TASK_EXECUTION_POLICY_ARN],
+    inline: secretArn
+      ? {
+          "read-db-password": {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn }],
+          },
+        }
+      : {},
+    tags,
+  });
+  addUser(state, longAgo, { name: "alice", tags });
+  addUser(state, longAgo, { name: "bob", tags });
+  addGroup(state, longAgo, {
+    name: "ecs-operators",
+    users: ["alice", "bob"],
+    inline: {
+      "ecs-operate": {
+        Version: "2012-10-17",
+        Statement: clean
+          ? [
+              { Effect: "Allow", Action: ["ecs:Describe*", "ecs:List*"], Resource: "*" },
+              {
+                Effect: "Allow",
+                Action: ["ecs:UpdateService", "ecs:StopTask"],
+                Resource: "*",
+                Condition: { ArnEquals: { "ecs:cluster": clusterArn } },
+              },
+            ]
+          : [{ Effect: "Allow", Action: "ecs:*", Resource: "*" }],
+      },
+    },
+  });
+  addUser(state, longAgo, {
+    name: "deploy-bot",
+    tags,
+    inline: {
+      deploy: {
+        Version: "2012-10-17",
+        Statement: clean
+          ? [
+              { Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"], Resource: "*" },
+              {
+                Effect: "Allow",
+                Action: "ecs:UpdateService",
+                Resource: `arn:aws:ecs:${state.region}:${state.account}:service/${WEB.cluster}/${WEB.service}`,
+              },
+              {
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: [taskRole.Arn, executionRole.Arn],
+                Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+              },
+            ]
+          : [
+              {
+                Effect: "Allow",
+                Action: ["ecs:RunTask", "ecs:RegisterTaskDefinition", "ecs:UpdateService"],
+                Resource: "*",
+              },
+              { Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+            ],
+      },
+    },
+  });
+  // Access advisor: in 90 days the task role used S3 and SQS only.
+  setServiceLastAccessed(state, taskRole.Arn, [
+    {
+      ServiceNamespace: "s3",
+      LastAuthenticated: new Date(start.getTime() - 2 * DAY_MS),
+      LastAuthenticatedEntity: taskRole.Arn,
+      TotalAuthenticatedEntities: 1,
+    },
+    {
+      ServiceNamespace: "sqs",
+      LastAuthenticated: new Date(start.getTime() - 1 * DAY_MS),
+      LastAuthenticatedEntity: taskRole.Arn,
+      TotalAuthenticatedEntities: 1,
+    },
+  ]);
+  if (clean) {
+    addBucket(state, longAgo.now, { name: WEB.uploadBucket, tags });
+  }
+
+  // ECS: the cluster, the task definition the service runs, the service and its three tasks.
+  putCluster(state, { name: WEB.cluster, containerInsights: clean ? "enhanced" : "disabled" });
+  if (tags) state.ecs.tags[clusterArn] = ecsTags(tags);
+  const recent = { now: new Date(start.getTime() - 14 * DAY_MS), hex: longAgo.hex };
+  registerTaskDefinition(state, recent, {
+    family: WEB.family,
+    taskRoleArn: taskRole.Arn,
+    executionRoleArn: executionRole.Arn,
+    networkMode: "awsvpc",
+    requiresCompatibilities: ["FARGATE"],
+    cpu: "512",
+    memory: "1024",
+    containerDefinitions: clean ? cleanContainers(secretArn as string) : [inheritedContainer()],
+    ...(tags ? { tags: ecsTags(tags) } : {}),
+  });
+  const service = createService(state, recent, {
+    cluster: WEB.cluster,
+    name: WEB.service,
+    taskDefinition: `${WEB.family}:1`,
+    desiredCount: 3,
+    launchType: "FARGATE",
+    platformVersion: clean ? "LATEST" : "1.3.0",
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: clean ? privateSubnets : publicSubnets,
+        securityGroups: [taskGroup],
+        assignPublicIp: clean ? "DISABLED" : "ENABLED",
+      },
+    },
+    loadBalancers: [{ targetGroupArn, containerName: WEB.container, containerPort: 80 }],
+    taskIds: [...WEB.taskIds],
+  });
+  if (tags) state.ecs.tags[service.serviceArn as string] = ecsTags(tags);
+}
+
+function inheritedContainer(): ContainerDefinition {
+  return {
+    name: WEB.container,
+    image: WEB.image,
+    essential: true,
+    portMappings: [{ containerPort: 80, hostPort: 80, protocol: "tcp" }],
+    environment: [...sharedEnvironment(), { name: "DB_PASSWD", value: WEB.dbPassword }],
+  };
+}
+
+function cleanContainers(secretArn: string): ContainerDefinition[] {
+  const logs = (prefix: string) => ({
+    logDriver: "awslogs" as const,
+    options: {
+      "awslogs-group": "/ecs/my-web-app",
+      "awslogs-region": "ap-northeast-1",
+      "awslogs-stream-prefix": prefix,
+    },
+  });
+  return [
+    {
+      name: WEB.container,
+      image: WEB.image,
+      essential: true,
+      user: "1000",
+      readonlyRootFilesystem: true,
+      portMappings: [{ containerPort: 80, hostPort: 80, protocol: "tcp" }],
+      environment: sharedEnvironment(),
+      secrets: [{ name: "DB_PASSWD", valueFrom: secretArn }],
+      logConfiguration: logs("app"),
+    },
+    {
+      name: "aws-otel-collector",
+      image: "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3",
+      essential: false,
+      user: "10001",
+      readonlyRootFilesystem: true,
+      command: ["--config=/etc/ecs/ecs-default-config.yaml"],
+      logConfiguration: logs("otel"),
+    },
+  ];
+}
+
+function sharedEnvironment(): KeyValuePair[] {
+  return [
+    { name: "DB_USER", value: "myappdbuser" },
+    { name: "DB_HOST", value: WEB.dbHost },
+    { name: "DB_PORT", value: "3306" },
+    { name: "UPLOAD_BUCKET", value: WEB.uploadBucket },
+    { name: "JOBS_QUEUE_URL", value: WEB.jobsQueueUrl },
+  ];
+}
+
+function leastPrivilege(account: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `arn:aws:s3:::${WEB.uploadBucket}/*` },
+      { Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:ap-northeast-1:${account}:my-web-jobs` },
+    ],
+  };
+}
+
+function ecsTags(tags: Readonly<Record<string, string>>) {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+function uuid(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
