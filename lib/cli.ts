@@ -1,7 +1,9 @@
 // The `ecs-takeover` command. Thin: it parses arguments, calls lib, and turns errors into one line and an exit code.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { normaliseSandboxFlag } from "./cli/connection";
 import { registerNotebookCommand } from "./cli/notebook";
 import { registerRunCommand } from "./cli/run";
+import { registerSandboxCommand } from "./cli/sandbox";
 import { isCliError } from "./errors";
 import { KernelError } from "./notebook/kernel";
 
@@ -16,6 +18,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError();
   registerRunCommand(program);
   registerNotebookCommand(program);
+  registerSandboxCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -23,7 +26,7 @@ export function buildProgram(): Command {
 /** Runs the command line and returns the exit code; never throws, never prints a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync([...argv], { from: "user" });
+    await buildProgram().parseAsync(normaliseSandboxFlag(argv), { from: "user" });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -7,25 +7,27 @@ import { NotebookError, readNotebook, writeNotebook } from "../notebook/ipynb";
 import { type Parameter, parseParameter } from "../notebook/parameters";
 import { runNotebook } from "../notebook/run";
 import { projectRoot } from "../project";
+import { addConnectionOptions, type ConnectionFlags, checkConnectionFlags, connect } from "./connection";
 
-interface RunFlags {
+interface RunFlags extends ConnectionFlags {
   parameter: string[];
   out?: string;
   timeout: number;
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command("run")
     .description("execute a notebook headless (Node only) and write the executed notebook")
     .argument("<notebook>", "the .ipynb file to run")
     .option("-p, --parameter <NAME=VALUE>", "set a parameter of the notebook (repeatable)", collect, [])
     .option("--out <file.ipynb>", "where to write the executed notebook (default: NOTEBOOK.out.ipynb)")
-    .option("--timeout <seconds>", "longest time one cell may run", parseSeconds, 600)
-    .action(async (path: string, flags: RunFlags) => runCommand(path, flags));
+    .option("--timeout <seconds>", "longest time one cell may run", parseSeconds, 600);
+  addConnectionOptions(command).action(async (path: string, flags: RunFlags) => runCommand(path, flags));
 }
 
 async function runCommand(path: string, flags: RunFlags): Promise<void> {
+  checkConnectionFlags(flags);
   const parameters: Parameter[] = flags.parameter.map(parseParameter);
   let notebook: ReturnType<typeof readNotebook>;
   try {
@@ -35,6 +37,7 @@ async function runCommand(path: string, flags: RunFlags): Promise<void> {
     throw error;
   }
   const out = flags.out ?? join(dirname(path), `${basename(path, extname(path))}.out.ipynb`);
+  const connection = await connect(flags);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
@@ -46,6 +49,7 @@ async function runCommand(path: string, flags: RunFlags): Promise<void> {
       parameters,
       timeoutMs: flags.timeout * 1000,
       signal: controller.signal,
+      env: connection.env,
     });
     writeNotebook(out, result.notebook);
     const where = displayPath(out);
@@ -65,6 +69,7 @@ async function runCommand(path: string, flags: RunFlags): Promise<void> {
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
+    await connection.close();
   }
 }
 

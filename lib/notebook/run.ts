@@ -10,8 +10,8 @@ export interface RunOptions {
   parameters?: readonly Parameter[];
   /** Per cell; the cell is interrupted when it runs longer. */
   timeoutMs: number;
-  /** Added to this process's environment for the kernel (the sandbox endpoint, credentials, clock…). */
-  env?: Record<string, string>;
+  /** Added to this process's environment for the kernel (the sandbox endpoint, credentials…); undefined removes. */
+  env?: Record<string, string | undefined>;
   /** Aborting kills the kernel; the run returns with the notebook as far as it got. */
   signal?: AbortSignal;
   onCell?: (progress: CellProgress) => void;
@@ -48,7 +48,7 @@ export async function runNotebook(source: Notebook, options: RunOptions): Promis
       ? [{ cell, label: labelOf(notebook, index) }]
       : [],
   );
-  const kernel = await Kernel.start({ root: options.root, env: { ...process.env, ...options.env } });
+  const kernel = await Kernel.start({ root: options.root, env: kernelEnvironment(options.env ?? {}) });
   const abort = () => kernel.kill();
   options.signal?.addEventListener("abort", abort);
   const collector = new OutputCollector();
@@ -76,6 +76,12 @@ export async function runNotebook(source: Notebook, options: RunOptions): Promis
     await kernel.shutdown();
     for (const { cell } of cells) splitStreams(cell.outputs);
   }
+}
+
+function kernelEnvironment(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
 }
 
 /** A copy with every code cell cleared, so outputs of an earlier run never mix with this one's. */
