@@ -1,7 +1,9 @@
 // `npm run bench`: every benchmark, one JSON line per figure. Ratios and goals, never timed tests.
 import { benchNotebook } from "./notebook.bench";
+import { benchSandbox } from "./sandbox.bench";
 
 async function main(): Promise<void> {
+  await benchSandbox();
   await benchNotebook();
 }
 

@@ -30,32 +30,32 @@ afterAll(async () => {
   await exited;
 });
 
-const api = async (path: string, init: RequestInit = {}) => {
+const api = async <T = Record<string, never>>(path: string, init: RequestInit = {}): Promise<T> => {
   const response = await fetch(`${base}${path}`, {
     ...init,
     headers: { Authorization: `token ${token}`, "Content-Type": "application/json" },
   });
   expect(response.ok, `${init.method ?? "GET"} ${path}: ${response.status}`).toBe(true);
-  return response.json();
+  return (await response.json()) as T;
 };
 
 describe("ecs-takeover notebook", () => {
   test("lists the TypeScript kernel at /api/kernelspecs", async () => {
-    const specs = await api("/api/kernelspecs");
-    expect(specs.kernelspecs.tslab.spec).toMatchObject({
+    const specs = await api<{ kernelspecs: Record<string, { spec: unknown }> }>("/api/kernelspecs");
+    expect(specs.kernelspecs.tslab?.spec).toMatchObject({
       display_name: "TypeScript (ecs-takeover)",
       language: "typescript",
     });
   });
 
   test("serves the runbooks, and requires the token", async () => {
-    const listing = await api("/api/contents/notebooks");
+    const listing = await api<{ content: { name: string }[] }>("/api/contents/notebooks");
     expect(listing.content.map((entry: { name: string }) => entry.name)).toContain("00-start-here.ipynb");
     expect((await fetch(`${base}/api/contents/notebooks`)).status).toBe(403);
   });
 
   test("a cell of 00-start-here runs in the kernel Jupyter starts, importing lib from the repository root", async () => {
-    const session = await api("/api/sessions", {
+    const session = await api<{ id: string; kernel: { id: string } }>("/api/sessions", {
       method: "POST",
       body: JSON.stringify({ path: "notebooks/00-start-here.ipynb", type: "notebook", kernel: { name: "tslab" } }),
     });
