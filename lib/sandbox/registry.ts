@@ -1,12 +1,17 @@
 // The services the sandbox serves: one table per service, each speaking its own wire protocol.
 import type { ServiceDefinition } from "./service";
+import { cloudTrailService } from "./services/cloudtrail";
+import { cloudWatchService } from "./services/cloudwatch";
 import { ec2Service } from "./services/ec2";
+import { ecrService } from "./services/ecr";
 import { ecsService } from "./services/ecs";
 import { elbv2Service } from "./services/elbv2";
 import { iamService } from "./services/iam";
+import { logsService } from "./services/logs";
 import { s3Service } from "./services/s3";
 import { secretsManagerService } from "./services/secrets-manager";
 import { stsService } from "./services/sts";
+import { xrayService } from "./services/xray";
 
 export const SERVICES: readonly ServiceDefinition[] = [
   ecsService,
@@ -16,4 +21,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
   stsService,
   secretsManagerService,
   s3Service,
+  ecrService,
+  cloudTrailService,
+  cloudWatchService,
+  logsService,
+  xrayService,
 ];

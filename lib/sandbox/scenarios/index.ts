@@ -3,7 +3,7 @@ import { emptyState, type SandboxState } from "../state";
 import { buildLarge } from "./large";
 import { buildWebService } from "./web-service";
 
-export const SCENARIOS = ["inherited", "clean", "large"] as const;
+export const SCENARIOS = ["inherited", "incident", "clean", "large"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export function isScenario(name: string): name is ScenarioName {
@@ -14,6 +14,7 @@ export function buildScenario(name: ScenarioName, start: Date): SandboxState {
   const state = emptyState(name);
   switch (name) {
     case "inherited":
+    case "incident":
     case "clean":
       buildWebService(state, start, name);
       break;

@@ -12,8 +12,13 @@ import { addBucket } from "../services/s3";
 import { addSecret } from "../services/secrets-manager";
 import { setCallerIdentity } from "../services/sts";
 import type { SandboxState } from "../state";
+import { recordInsights } from "../telemetry/model";
 
-export type Posture = "inherited" | "clean";
+/**
+ * `inherited`: day one. `clean`: built right. `incident`: the inherited service two weeks on, after the
+ * observability steps (Container Insights enhanced, awslogs, an ADOT collector), with task B gone bad.
+ */
+export type Posture = "inherited" | "clean" | "incident";
 
 /** The names and fixed values every scenario of the web service shares. */
 export const WEB = {
@@ -44,8 +49,14 @@ const ECS_TASKS_TRUST = {
 };
 const DAY_MS = 86_400_000;
 
+/** How long before the clock's start the generated telemetry begins. */
+const HISTORY_MS = 3 * 3_600_000;
+/** The incident began this long before the clock's start. */
+export const INCIDENT_MS = 40 * 60_000;
+
 export function buildWebService(state: SandboxState, start: Date, posture: Posture): void {
   const clean = posture === "clean";
+  const observed = posture !== "inherited";
   const longAgo = { now: new Date(start.getTime() - 400 * DAY_MS), hex: (n: number) => drawHex(state, n) };
   const tags = clean ? TAGS : undefined;
   setCallerIdentity(state, { arn: WEB.operator });
@@ -245,7 +256,8 @@ export function buildWebService(state: SandboxState, start: Date, posture: Postu
   }
 
   // ECS: the cluster, the task definition the service runs, the service and its three tasks.
-  putCluster(state, { name: WEB.cluster, containerInsights: clean ? "enhanced" : "disabled" });
+  const insights = observed ? "enhanced" : "disabled";
+  putCluster(state, { name: WEB.cluster, containerInsights: insights });
   if (tags) state.ecs.tags[clusterArn] = ecsTags(tags);
   const recent = { now: new Date(start.getTime() - 14 * DAY_MS), hex: longAgo.hex };
   registerTaskDefinition(state, recent, {
@@ -256,7 +268,11 @@ export function buildWebService(state: SandboxState, start: Date, posture: Postu
     requiresCompatibilities: ["FARGATE"],
     cpu: "512",
     memory: "1024",
-    containerDefinitions: clean ? cleanContainers(secretArn as string) : [inheritedContainer()],
+    containerDefinitions: clean
+      ? cleanContainers(secretArn as string)
+      : observed
+        ? [{ ...inheritedContainer(), logConfiguration: awslogs("app") }, otelCollector()]
+        : [inheritedContainer()],
     ...(tags ? { tags: ecsTags(tags) } : {}),
   });
   const service = createService(state, recent, {
@@ -277,6 +293,59 @@ export function buildWebService(state: SandboxState, start: Date, posture: Postu
     taskIds: [...WEB.taskIds],
   });
   if (tags) state.ecs.tags[service.serviceArn as string] = ecsTags(tags);
+
+  // Telemetry: three hours of history; on the incident, task B pins its CPU and POST /something slows in the app.
+  const since = new Date(start.getTime() - HISTORY_MS);
+  state.telemetry.since = since;
+  recordInsights(state, WEB.cluster, insights, since);
+  state.telemetry.workloads.push({
+    cluster: WEB.cluster,
+    service: WEB.service,
+    requestsPerMinutePerTask: 20,
+    cpuPercent: posture === "incident" ? 25 : 50,
+    memoryPercent: 35,
+    endpoints: [
+      { method: "GET", path: "/", weight: 5, latencyMs: 40, sqlMs: 5 },
+      { method: "GET", path: "/items", weight: 3, latencyMs: 90, sqlMs: 25 },
+      { method: "POST", path: "/something", weight: 2, latencyMs: 160, sqlMs: 100 },
+    ],
+  });
+  if (posture === "incident") {
+    state.telemetry.incidents.push({
+      cluster: WEB.cluster,
+      service: WEB.service,
+      taskId: WEB.taskIds[1],
+      method: "POST",
+      path: "/something",
+      from: new Date(start.getTime() - INCIDENT_MS),
+      cpuPercent: 99,
+      latencyMs: 4750,
+      sqlMs: 100,
+    });
+  }
+}
+
+function awslogs(prefix: string) {
+  return {
+    logDriver: "awslogs" as const,
+    options: {
+      "awslogs-group": "/ecs/my-web-app",
+      "awslogs-region": "ap-northeast-1",
+      "awslogs-stream-prefix": prefix,
+    },
+  };
+}
+
+function otelCollector(): ContainerDefinition {
+  return {
+    name: "aws-otel-collector",
+    image: "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3",
+    essential: false,
+    user: "10001",
+    readonlyRootFilesystem: true,
+    command: ["--config=/etc/ecs/ecs-default-config.yaml"],
+    logConfiguration: awslogs("otel"),
+  };
 }
 
 function inheritedContainer(): ContainerDefinition {
@@ -308,17 +377,9 @@ function cleanContainers(secretArn: string): ContainerDefinition[] {
       portMappings: [{ containerPort: 80, hostPort: 80, protocol: "tcp" }],
       environment: sharedEnvironment(),
       secrets: [{ name: "DB_PASSWD", valueFrom: secretArn }],
-      logConfiguration: logs("app"),
+      logConfiguration: awslogs("app"),
     },
-    {
-      name: "aws-otel-collector",
-      image: "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3",
-      essential: false,
-      user: "10001",
-      readonlyRootFilesystem: true,
-      command: ["--config=/etc/ecs/ecs-default-config.yaml"],
-      logConfiguration: logs("otel"),
-    },
+    otelCollector(),
   ];
 }
 

@@ -12,6 +12,7 @@ import type {
 } from "@aws-sdk/client-ecs";
 import { AwsError, type RequestContext } from "../service";
 import type { SandboxState } from "../state";
+import { type InsightsLevel, recordInsights } from "../telemetry/model";
 import { clusterArn, shortName } from "./ecs-arns";
 import { page } from "./ecs-paging";
 import { type EcsState, requireCluster, tagsOf } from "./ecs-state";
@@ -106,6 +107,10 @@ export function updateClusterSettings(
     else settings.push({ name: setting.name, value: setting.value });
   }
   cluster.settings = settings;
+  for (const setting of changes) {
+    // Telemetry follows the setting from this moment on, and never before it.
+    recordInsights(context.state, name, setting.value as InsightsLevel, context.now);
+  }
   context.changed();
   const { tags: _stored, ...rest } = cluster;
   return { cluster: { ...rest, ...counts(context.state.ecs, name), settings } };

@@ -10,6 +10,7 @@
 // A stopped task is replaced on the next tick and RUNNING TASK_START_SECONDS later.
 import type { Deployment, NetworkConfiguration, Service, Task } from "@aws-sdk/client-ecs";
 import type { SandboxState } from "../state";
+import { retireTask } from "../telemetry/model";
 import { type IdSource, newDeploymentId, newUuid } from "./ecs-arns";
 import { markRunning, secondsAfter, startTask, stopTask, TASK_START_SECONDS, taskIdOf } from "./ecs-tasks";
 
@@ -241,10 +242,11 @@ const taskList = (tasks: readonly Task[]): string => tasks.map((t) => `(task ${t
 function pruneStoppedTasks(state: SandboxState, now: Date): boolean {
   let changed = false;
   for (const [cluster, tasks] of Object.entries(state.ecs.tasks)) {
-    const kept = tasks.filter(
-      (t) =>
-        t.lastStatus !== "STOPPED" || !t.stoppedAt || secondsAfter(t.stoppedAt, STOPPED_TASK_RETENTION_SECONDS) > now,
-    );
+    const visible = (t: Task) =>
+      t.lastStatus !== "STOPPED" || !t.stoppedAt || secondsAfter(t.stoppedAt, STOPPED_TASK_RETENTION_SECONDS) > now;
+    const kept = tasks.filter(visible);
+    // ECS forgets a task an hour after it stopped; its metrics, logs and traces stay.
+    for (const task of tasks) if (!visible(task)) retireTask(state, cluster, task);
     if (kept.length !== tasks.length) {
       state.ecs.tasks[cluster] = kept;
       changed = true;
