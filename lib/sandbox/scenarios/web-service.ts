@@ -359,14 +359,6 @@ function inheritedContainer(): ContainerDefinition {
 }
 
 function cleanContainers(secretArn: string): ContainerDefinition[] {
-  const logs = (prefix: string) => ({
-    logDriver: "awslogs" as const,
-    options: {
-      "awslogs-group": "/ecs/my-web-app",
-      "awslogs-region": "ap-northeast-1",
-      "awslogs-stream-prefix": prefix,
-    },
-  });
   return [
     {
       name: WEB.container,

@@ -237,8 +237,7 @@ export function requestsInMinute(state: SandboxState, life: TaskLife, minute: Da
   for (let i = 0; i < count; i++) {
     const at = new Date(t + Math.floor(((i + noise("at", life.taskId, t, i)) / count) * MINUTE_MS));
     if (life.stoppedAt && at >= life.stoppedAt) break;
-    let pick = noise("endpoint", life.taskId, t, i) * totalWeight;
-    const endpoint = workload.endpoints.find((candidate) => (pick -= candidate.weight) < 0) ?? workload.endpoints[0];
+    const endpoint = pickWeighted(workload.endpoints, noise("endpoint", life.taskId, t, i) * totalWeight);
     if (!endpoint) break;
     const jitter = 0.8 + 0.4 * noise("latency", life.taskId, t, i);
     const incident = incidentOf(state, life, at);
@@ -259,6 +258,16 @@ export function requestsInMinute(state: SandboxState, life: TaskLife, minute: Da
     });
   }
   return requests;
+}
+
+/** The endpoint a point in [0, total weight) falls on. */
+function pickWeighted(endpoints: readonly Endpoint[], point: number): Endpoint | undefined {
+  let remaining = point;
+  for (const endpoint of endpoints) {
+    remaining -= endpoint.weight;
+    if (remaining < 0) return endpoint;
+  }
+  return endpoints[0];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
