@@ -1,10 +1,26 @@
 // The scenarios hold the facts DESIGN §3 lists, as any SDK client sees them.
+
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetTrailStatusCommand,
+  LookupEventsCommand,
+} from "@aws-sdk/client-cloudtrail";
 import {
   DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import {
+  DescribeImageScanFindingsCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetLifecyclePolicyCommand,
+  LifecyclePolicyNotFoundException,
+  ScanNotFoundException,
+  StartImageScanCommand,
+} from "@aws-sdk/client-ecr";
 import {
   DescribeClustersCommand,
   DescribeServicesCommand,
@@ -178,6 +194,56 @@ describe.each(["inherited", "clean"] as const)("scenario %s", (scenario) => {
       (s) => s.ServiceNamespace,
     );
     expect(used?.sort()).toEqual(["s3", "sqs"]);
+  });
+});
+
+describe.each(["inherited", "clean"] as const)("scenario %s: ECR and CloudTrail", (scenario) => {
+  const inherited = scenario === "inherited";
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ scenario, clock: CLOCK });
+  });
+  afterAll(() => sandbox.stop());
+
+  test("the repository: mutable and never scanned, or immutable, scanned on push, with a lifecycle policy", async () => {
+    const ecr = new ECRClient(clientConfig(sandbox.endpoint));
+    const [repository] =
+      (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [WEB.family] }))).repositories ?? [];
+    expect(repository?.imageTagMutability).toBe(inherited ? "MUTABLE" : "IMMUTABLE");
+    expect(repository?.imageScanningConfiguration?.scanOnPush).toBe(!inherited);
+    const lifecycle = ecr.send(new GetLifecyclePolicyCommand({ repositoryName: WEB.family }));
+    if (inherited) {
+      await expect(lifecycle).rejects.toBeInstanceOf(LifecyclePolicyNotFoundException);
+      await expect(
+        ecr.send(new DescribeImageScanFindingsCommand({ repositoryName: WEB.family, imageId: { imageTag: "v1" } })),
+      ).rejects.toBeInstanceOf(ScanNotFoundException);
+      await ecr.send(new StartImageScanCommand({ repositoryName: WEB.family, imageId: { imageTag: "v1" } }));
+      for (let i = 0; i < 12; i++) await ecr.send(new DescribeRepositoriesCommand({})); // the clock moves per request
+    } else {
+      expect((await lifecycle).lifecyclePolicyText).toContain("imageCountMoreThan");
+    }
+    const findings = await ecr.send(
+      new DescribeImageScanFindingsCommand({ repositoryName: WEB.family, imageId: { imageTag: "v1" } }),
+    );
+    expect(findings.imageScanFindings?.findingSeverityCounts).toEqual(
+      inherited ? { CRITICAL: 2, HIGH: 5 } : { LOW: 1 },
+    );
+  });
+
+  test("CloudTrail: no trail on the inherited account, a logging multi-region trail on the clean one; 30 days of history", async () => {
+    const cloudtrail = new CloudTrailClient(clientConfig(sandbox.endpoint));
+    const trails = (await cloudtrail.send(new DescribeTrailsCommand({}))).trailList ?? [];
+    if (inherited) {
+      expect(trails).toEqual([]);
+    } else {
+      expect(trails[0]).toMatchObject({ IsMultiRegionTrail: true, LogFileValidationEnabled: true });
+      expect((await cloudtrail.send(new GetTrailStatusCommand({ Name: trails[0]?.Name }))).IsLogging).toBe(true);
+    }
+    const bot = await cloudtrail.send(
+      new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: "Username", AttributeValue: "deploy-bot" }] }),
+    );
+    expect(bot.Events?.length).toBeGreaterThan(0);
+    expect(bot.Events?.every((event) => event.Username === "deploy-bot")).toBe(true);
   });
 });
 

@@ -2,8 +2,10 @@
 // it is handed over, problems included; `clean` is the same names built right, the state the runbooks lead to.
 import type { ContainerDefinition, KeyValuePair } from "@aws-sdk/client-ecs";
 import { drawHex } from "../clock";
+import { addTrail, inheritedHistory, seedEventHistory } from "../services/cloudtrail";
 import { addNetworkInterface, addRouteTable, addSecurityGroup, addSubnet, addVpc } from "../services/ec2";
 import type { RuleSpec } from "../services/ec2-security-groups";
+import { addRepository, type SeededFinding, seedImage } from "../services/ecr";
 import { createService, putCluster, registerTaskDefinition } from "../services/ecs";
 import { addListener, addLoadBalancer, addTargetGroup, forwardTo, redirectToHttps } from "../services/elbv2";
 import { addGroup, addRole, addUser, setServiceLastAccessed } from "../services/iam";
@@ -294,6 +296,45 @@ export function buildWebService(state: SandboxState, start: Date, posture: Postu
   });
   if (tags) state.ecs.tags[service.serviceArn as string] = ecsTags(tags);
 
+  // ECR: the image the service runs; scanning, tag immutability and a lifecycle policy only when clean.
+  addRepository(state, longAgo, {
+    name: WEB.family,
+    tagMutability: clean ? "IMMUTABLE" : "MUTABLE",
+    scanOnPush: clean,
+    ...(clean ? { lifecyclePolicy: KEEP_LAST_30_IMAGES } : {}),
+    createdAt: longAgo.now,
+    ...(tags ? { tags } : {}),
+  });
+  const pushedAt = new Date(start.getTime() - 20 * DAY_MS);
+  const image = seedImage(state, longAgo, {
+    repository: WEB.family,
+    tag: "v1",
+    pushedAt,
+    findings: clean ? CLEAN_IMAGE_FINDINGS : INHERITED_IMAGE_FINDINGS,
+  });
+  if (clean) {
+    // Scanned on push, long ago: the findings are there to read.
+    image.scan = {
+      status: "COMPLETE",
+      scanType: "BASIC",
+      startedAt: pushedAt,
+      completesAt: pushedAt,
+      completedAt: pushedAt,
+    };
+    addBucket(state, longAgo.now, { name: TRAIL_BUCKET, policy: trailBucketPolicy(state.account), tags });
+    addTrail(state, longAgo, {
+      name: "management-events",
+      s3BucketName: TRAIL_BUCKET,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      logging: true,
+      ...(tags ? { tags } : {}),
+    });
+  }
+  // What people and CI did over the last 30 days, as CloudTrail's event history shows it.
+  seedEventHistory(state, longAgo, inheritedHistory(state, start));
+
   // Telemetry: three hours of history; on the incident, task B pins its CPU and POST /something slows in the app.
   const since = new Date(start.getTime() - HISTORY_MS);
   state.telemetry.since = since;
@@ -323,6 +364,54 @@ export function buildWebService(state: SandboxState, start: Date, posture: Postu
       sqlMs: 100,
     });
   }
+}
+
+const TRAIL_BUCKET = "my-web-cloudtrail-logs";
+
+const KEEP_LAST_30_IMAGES = {
+  rules: [
+    {
+      rulePriority: 1,
+      description: "keep the last 30 images",
+      selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 },
+      action: { type: "expire" },
+    },
+  ],
+};
+
+/** What a scan of `my-web-app:v1` finds (DESIGN §3): 2 CRITICAL and 5 HIGH. */
+const INHERITED_IMAGE_FINDINGS: SeededFinding[] = [
+  { name: "CVE-2024-6387", severity: "CRITICAL", packageName: "openssh-server", packageVersion: "1:9.2p1-2" },
+  { name: "CVE-2023-38545", severity: "CRITICAL", packageName: "curl", packageVersion: "7.88.1-10" },
+  { name: "CVE-2023-44487", severity: "HIGH", packageName: "nghttp2", packageVersion: "1.52.0-1" },
+  { name: "CVE-2024-2961", severity: "HIGH", packageName: "glibc", packageVersion: "2.36-9" },
+  { name: "CVE-2023-4911", severity: "HIGH", packageName: "glibc", packageVersion: "2.36-9" },
+  { name: "CVE-2024-45490", severity: "HIGH", packageName: "expat", packageVersion: "2.5.0-1" },
+  { name: "CVE-2023-52425", severity: "HIGH", packageName: "expat", packageVersion: "2.5.0-1" },
+];
+const CLEAN_IMAGE_FINDINGS: SeededFinding[] = [
+  { name: "CVE-2024-28085", severity: "LOW", packageName: "util-linux", packageVersion: "2.38.1-5" },
+];
+
+function trailBucketPolicy(account: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:GetBucketAcl",
+        Resource: `arn:aws:s3:::${TRAIL_BUCKET}`,
+      },
+      {
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `arn:aws:s3:::${TRAIL_BUCKET}/AWSLogs/${account}/*`,
+        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+      },
+    ],
+  };
 }
 
 function awslogs(prefix: string) {
