@@ -480,6 +480,17 @@ function leastPrivilege(account: string) {
     Statement: [
       { Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `arn:aws:s3:::${WEB.uploadBucket}/*` },
       { Effect: "Allow", Action: "sqs:SendMessage", Resource: `arn:aws:sqs:ap-northeast-1:${account}:my-web-jobs` },
+      // The ADOT collector sends traces with the task role; these X-Ray actions take no resource-level scope.
+      {
+        Effect: "Allow",
+        Action: [
+          "xray:PutTraceSegments",
+          "xray:PutTelemetryRecords",
+          "xray:GetSamplingRules",
+          "xray:GetSamplingTargets",
+        ],
+        Resource: "*",
+      },
     ],
   };
 }
