@@ -6,6 +6,8 @@ import {
   GetTrailStatusCommand,
   LookupEventsCommand,
 } from "@aws-sdk/client-cloudtrail";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
   DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
@@ -244,6 +246,27 @@ describe.each(["inherited", "clean"] as const)("scenario %s: ECR and CloudTrail"
     );
     expect(bot.Events?.length).toBeGreaterThan(0);
     expect(bot.Events?.every((event) => event.Username === "deploy-bot")).toBe(true);
+  });
+});
+
+describe.each([
+  ["inherited", [], []],
+  ["incident", ["/ecs/my-web-app"], []],
+  ["clean", ["/ecs/my-web-app"], ["my-web-alb-latency-p99", "my-web-alb-target-5xx", "my-web-service-cpu-high"]],
+] as const)("scenario %s: log groups and alarms", (scenario, groups, alarms) => {
+  test("holds exactly the app's log group (30 days) and the alarms the runbooks set up", async () => {
+    const sandbox = await startSandbox({ scenario, clock: CLOCK });
+    try {
+      const config = clientConfig(sandbox.endpoint);
+      const { logGroups } = await new CloudWatchLogsClient(config).send(
+        new DescribeLogGroupsCommand({ logGroupNamePrefix: "/ecs/" }),
+      );
+      expect(logGroups?.map((g) => [g.logGroupName, g.retentionInDays])).toEqual(groups.map((name) => [name, 30]));
+      const { MetricAlarms } = await new CloudWatchClient(config).send(new DescribeAlarmsCommand({}));
+      expect(MetricAlarms?.map((a) => a.AlarmName).sort()).toEqual([...alarms]);
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { addRole } from "../services/iam";
 import { ECS_TASK_EXECUTION_POLICY_ARN } from "../services/iam-managed-policies";
 import { setCallerIdentity } from "../services/sts";
 import type { SandboxState } from "../state";
+import { recordInsights } from "../telemetry/model";
 import { WEB } from "./web-service";
 
 export const LARGE = { clusters: 20, servicesPerCluster: 50, tasksPerService: 3, families: 500, securityGroups: 200 };
@@ -14,6 +15,9 @@ export const LARGE = { clusters: 20, servicesPerCluster: 50, tasksPerService: 3,
 export function buildLarge(state: SandboxState, start: Date): void {
   const ids = { now: new Date(start.getTime() - 30 * 86_400_000), hex: (n: number) => drawHex(state, n) };
   setCallerIdentity(state, { arn: WEB.operator });
+  // A day of telemetry: what the metric benchmarks read.
+  const since = new Date(start.getTime() - 86_400_000);
+  state.telemetry.since = since;
   const vpcId = addVpc(state, ids, { cidrBlock: "10.0.0.0/16", name: "large-vpc" }).VpcId as string;
   const subnets = ["a", "c", "d"].map(
     (zone, i) =>
@@ -55,7 +59,9 @@ export function buildLarge(state: SandboxState, start: Date): void {
   }
   for (let c = 0; c < LARGE.clusters; c++) {
     const cluster = `cluster-${String(c).padStart(2, "0")}`;
-    putCluster(state, { name: cluster, containerInsights: c % 2 === 0 ? "enhanced" : "disabled" });
+    const insights = c % 2 === 0 ? "enhanced" : "disabled";
+    putCluster(state, { name: cluster, containerInsights: insights });
+    recordInsights(state, cluster, insights, since);
     for (let s = 0; s < LARGE.servicesPerCluster; s++) {
       const n = c * LARGE.servicesPerCluster + s;
       createService(state, ids, {

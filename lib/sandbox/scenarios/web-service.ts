@@ -1,8 +1,11 @@
 // The seed talk's web service (DESIGN §3) as data: one builder, two postures. `inherited` is the service on the day
 // it is handed over, problems included; `clean` is the same names built right, the state the runbooks lead to.
+
+import type { PutMetricAlarmInput } from "@aws-sdk/client-cloudwatch";
 import type { ContainerDefinition, KeyValuePair } from "@aws-sdk/client-ecs";
 import { drawHex } from "../clock";
 import { addTrail, inheritedHistory, seedEventHistory } from "../services/cloudtrail";
+import { addAlarm } from "../services/cloudwatch";
 import { addNetworkInterface, addRouteTable, addSecurityGroup, addSubnet, addVpc } from "../services/ec2";
 import type { RuleSpec } from "../services/ec2-security-groups";
 import { addRepository, type SeededFinding, seedImage } from "../services/ecr";
@@ -10,6 +13,7 @@ import { createService, putCluster, registerTaskDefinition } from "../services/e
 import { addListener, addLoadBalancer, addTargetGroup, forwardTo, redirectToHttps } from "../services/elbv2";
 import { addGroup, addRole, addUser, setServiceLastAccessed } from "../services/iam";
 import { ADMINISTRATOR_ACCESS_ARN, ECS_TASK_EXECUTION_POLICY_ARN } from "../services/iam-managed-policies";
+import { addLogGroup } from "../services/logs";
 import { addBucket } from "../services/s3";
 import { addSecret } from "../services/secrets-manager";
 import { setCallerIdentity } from "../services/sts";
@@ -335,6 +339,20 @@ export function buildWebService(state: SandboxState, start: Date, posture: Postu
   // What people and CI did over the last 30 days, as CloudTrail's event history shows it.
   seedEventHistory(state, longAgo, inheritedHistory(state, start));
 
+  // Logs and alarms: the app logs to /ecs/my-web-app once the observability steps are done; alarms only when clean.
+  if (observed) {
+    addLogGroup(state, {
+      name: "/ecs/my-web-app",
+      retentionInDays: 30,
+      createdAt: recent.now,
+      ...(tags ? { tags } : {}),
+    });
+  }
+  if (clean) {
+    const albDimension = (alb.LoadBalancerArn as string).split(":loadbalancer/")[1] as string;
+    for (const alarm of cleanAlarms(albDimension)) addAlarm(state, alarm, recent.now);
+  }
+
   // Telemetry: three hours of history; on the incident, task B pins its CPU and POST /something slows in the app.
   const since = new Date(start.getTime() - HISTORY_MS);
   state.telemetry.since = since;
@@ -367,6 +385,48 @@ export function buildWebService(state: SandboxState, start: Date, posture: Postu
 }
 
 const TRAIL_BUCKET = "my-web-cloudtrail-logs";
+
+/** The alarms the observability runbook sets up: CPU of the service, 5xx and latency at the load balancer. */
+function cleanAlarms(loadBalancer: string): PutMetricAlarmInput[] {
+  const service = [
+    { Name: "ClusterName", Value: WEB.cluster },
+    { Name: "ServiceName", Value: WEB.service },
+  ];
+  const lb = [{ Name: "LoadBalancer", Value: loadBalancer }];
+  const common = { EvaluationPeriods: 3, DatapointsToAlarm: 3, TreatMissingData: "notBreaching" as const, Period: 60 };
+  return [
+    {
+      AlarmName: "my-web-service-cpu-high",
+      Namespace: "AWS/ECS",
+      MetricName: "CPUUtilization",
+      Dimensions: service,
+      Statistic: "Average",
+      Threshold: 80,
+      ComparisonOperator: "GreaterThanThreshold",
+      ...common,
+    },
+    {
+      AlarmName: "my-web-alb-target-5xx",
+      Namespace: "AWS/ApplicationELB",
+      MetricName: "HTTPCode_Target_5XX_Count",
+      Dimensions: lb,
+      Statistic: "Sum",
+      Threshold: 10,
+      ComparisonOperator: "GreaterThanThreshold",
+      ...common,
+    },
+    {
+      AlarmName: "my-web-alb-latency-p99",
+      Namespace: "AWS/ApplicationELB",
+      MetricName: "TargetResponseTime",
+      Dimensions: lb,
+      ExtendedStatistic: "p99",
+      Threshold: 2,
+      ComparisonOperator: "GreaterThanThreshold",
+      ...common,
+    },
+  ];
+}
 
 const KEEP_LAST_30_IMAGES = {
   rules: [
