@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark, one JSON line per figure. Ratios and goals, never timed tests.
 import { benchNotebook } from "./notebook.bench";
 import { benchSandbox } from "./sandbox.bench";
+import { benchTelemetry } from "./telemetry.bench";
 
 async function main(): Promise<void> {
   await benchSandbox();
+  await benchTelemetry();
   await benchNotebook();
 }
 
