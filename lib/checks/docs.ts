@@ -1,5 +1,6 @@
 // Documentation generated from the checks themselves, so the README can never drift from the code: the table of
 // checks, and the read-only IAM policy an audit needs.
+import { DISCOVERY_READS } from "../inventory/reads";
 import { type Check, PILLARS, SEVERITIES } from "./check";
 
 export function checksTable(checks: readonly Check[]): string {
@@ -23,9 +24,9 @@ export function checksTable(checks: readonly Check[]): string {
   return lines.join("\n");
 }
 
-/** The read-only policy an audit needs: every action any check reads, plus the identity call discovery makes. */
+/** The read-only policy an audit needs: every action discovery may call and every action a check reads. */
 export function auditPolicy(checks: readonly Check[]): { Version: string; Statement: unknown[] } {
-  const actions = new Set<string>(["sts:GetCallerIdentity"]);
+  const actions = new Set<string>(DISCOVERY_READS);
   for (const check of checks) for (const action of check.meta.reads) actions.add(action);
   return {
     Version: "2012-10-17",
