@@ -1,5 +1,6 @@
 // The `ecs-takeover` command. Thin: it parses arguments, calls lib, and turns errors into one line and an exit code.
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { registerAuditCommand } from "./cli/audit";
 import { normaliseSandboxFlag } from "./cli/connection";
 import { registerNotebookCommand } from "./cli/notebook";
 import { registerRunCommand } from "./cli/run";
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerNotebookCommand(program);
   registerSandboxCommand(program);
+  registerAuditCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -111,6 +111,14 @@ export async function connect(flags: ConnectionFlags): Promise<Connection> {
   };
 }
 
+/** Points this process's own SDK clients at the connection (commands that call AWS in-process, like `audit`). */
+export function useConnection(connection: Connection): void {
+  for (const [key, value] of Object.entries(connection.env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+}
+
 function awsConnection(flags: ConnectionFlags): Connection {
   const env: Record<string, string | undefined> = { ...requestTimeoutEnv(flags) };
   if (flags.profile !== undefined) env.AWS_PROFILE = flags.profile;
