@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, one JSON line per figure. Ratios and goals, never timed tests.
+import { benchAudit } from "./audit.bench";
 import { benchNotebook } from "./notebook.bench";
 import { benchSandbox } from "./sandbox.bench";
 import { benchTelemetry } from "./telemetry.bench";
 
 async function main(): Promise<void> {
   await benchSandbox();
+  await benchAudit();
   await benchTelemetry();
   await benchNotebook();
 }

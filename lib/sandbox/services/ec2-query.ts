@@ -11,8 +11,12 @@ export type FilterValues<T> = (
 /** Filter name → values. `tag:<key>`, `tag-key` and `tag-value` come free for items with tags. */
 export type FilterTable<T> = Readonly<Record<string, FilterValues<T>>>;
 
-/** EC2's wildcard: `*` any run of characters, `?` exactly one, `\` escapes the next; case-sensitive. */
-export function wildcardMatch(pattern: string, value: string): boolean {
+/**
+ * EC2's wildcard (`*` any run of characters, `?` exactly one, `\` escapes the next; case-sensitive), compiled once:
+ * plain text is compared as is, anything else becomes one regular expression.
+ */
+export function compileWildcard(pattern: string): (value: string) => boolean {
+  if (!/[*?\\]/.test(pattern)) return (value) => value === pattern;
   let source = "";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
@@ -26,7 +30,8 @@ export function wildcardMatch(pattern: string, value: string): boolean {
       source += escapeRegExp(c);
     }
   }
-  return new RegExp(`^${source}$`).test(value);
+  const regex = new RegExp(`^${source}$`);
+  return (value) => regex.test(value);
 }
 
 function escapeRegExp(text: string): string {
@@ -60,7 +65,8 @@ function filterTest<T>(
 ): (item: T) => boolean {
   const name = filter.Name ?? "";
   const patterns = filter.Values ?? [];
-  const matchesAny = (values: string[]) => values.some((v) => patterns.some((p) => wildcardMatch(p, v)));
+  const matchers = patterns.map(compileWildcard); // once per request, not once per item and value
+  const matchesAny = (values: string[]) => values.some((v) => matchers.some((matches) => matches(v)));
   if (tagsOf && name.startsWith("tag:")) {
     const key = name.slice(4);
     return (item) => matchesAny((tagsOf(item) ?? []).filter((t) => t.Key === key).map((t) => t.Value ?? ""));

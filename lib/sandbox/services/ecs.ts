@@ -1,6 +1,7 @@
 // Ecs: the operation table over the ECS slice of the state. Each handler lives beside its resource in ecs-*.ts;
 // the scheduler (ecs-deployments.ts) moves deployments and replacements on with the virtual clock at every tick.
 import type { Handler, RequestContext, ServiceDefinition } from "../service";
+import type { SandboxState } from "../state";
 import {
   deleteAccountSetting,
   listAccountSettings,
@@ -62,6 +63,32 @@ export const ecsService: ServiceDefinition = {
     UntagResource: op(untagResource),
   },
   tick(context) {
-    if (advanceServices(context.state, context)) context.changed();
+    const { state } = context;
+    // A scheduler pass walks every task; once one finds the account steady, nothing can move until a request
+    // changes the state (which stamps state.clock), so later requests skip the walk.
+    if (steadyAt.has(state) && steadyAt.get(state) === state.clock) return;
+    if (advanceServices(state, context)) context.changed();
+    if (isSteady(state)) steadyAt.set(state, state.clock);
+    else steadyAt.delete(state);
   },
 };
+
+const steadyAt = new WeakMap<SandboxState, Date | undefined>();
+
+/** Nothing waits on the clock: no task starting or awaiting removal, every service at its desired count, no rollout. */
+function isSteady(state: SandboxState): boolean {
+  for (const [cluster, services] of Object.entries(state.ecs.services)) {
+    const running = new Map<string, number>();
+    for (const task of state.ecs.tasks[cluster] ?? []) {
+      if (task.lastStatus !== "RUNNING" || task.desiredStatus !== "RUNNING") return false;
+      if (task.group) running.set(task.group, (running.get(task.group) ?? 0) + 1);
+    }
+    for (const service of services) {
+      if (service.status !== "ACTIVE") continue;
+      const deployments = service.deployments ?? [];
+      if (deployments.length !== 1 || deployments[0]?.rolloutState === "IN_PROGRESS") return false;
+      if ((running.get(`service:${service.serviceName}`) ?? 0) !== (service.desiredCount ?? 0)) return false;
+    }
+  }
+  return true;
+}
