@@ -3,7 +3,7 @@
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
-import { securityHub } from "../runtime/references";
+import { securityHub } from "../references";
 import { accountName, judgeAuditTrail, TRAIL_READS, trailName } from "./trails";
 
 export const meta: CheckMeta = {

@@ -5,7 +5,7 @@
 import type { Snapshot, SnapshotPrincipal } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
-import { ecsGuide, seedTalk } from "../network/references";
+import { ecsGuide, seedTalk } from "../references";
 import {
   allowingStatements,
   conditionValues,

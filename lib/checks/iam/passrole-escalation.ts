@@ -7,7 +7,7 @@
 import type { Snapshot, SnapshotPrincipal } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
-import { awsDoc, seedTalk } from "../network/references";
+import { awsDoc, seedTalk } from "../references";
 import {
   administratorPolicy,
   allowingStatements,

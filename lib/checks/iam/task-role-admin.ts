@@ -3,7 +3,7 @@
 // judged like any other (a popular scanner skips them, and so misses exactly this).
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub, seedTalk } from "../network/references";
+import { ecsGuide, securityHub, seedTalk } from "../references";
 import { administratorPolicy, policyLabel } from "./policy";
 import { eachRole, listed, ROLE_READS, TASK_DEFINITION_READS } from "./scope";
 

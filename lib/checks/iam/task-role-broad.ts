@@ -4,7 +4,7 @@
 // sts:GetCallerIdentity — are fine on "*". An administrator role is task-role-admin's: it gets no verdict here.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub, seedTalk } from "../network/references";
+import { ecsGuide, securityHub, seedTalk } from "../references";
 import { administratorPolicy, coversEveryResource, type Statement, statementsOf } from "./policy";
 import { eachRole, listed, ROLE_READS, TASK_DEFINITION_READS } from "./scope";
 

@@ -1,7 +1,7 @@
 // ecr-lifecycle-missing: a repository has no lifecycle policy, so every image ever pushed is kept.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { securityHub } from "../runtime/references";
+import { securityHub } from "../references";
 import { unknownJudgement } from "../runtime/scope";
 import { eachRepository, REPOSITORY_READS } from "./repositories";
 

@@ -9,7 +9,7 @@
 import type { RegistryScanningRule } from "@aws-sdk/client-ecr";
 import type { Plain, Snapshot, SnapshotRepository } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { securityHub } from "../runtime/references";
+import { securityHub } from "../references";
 import { type Judgement, unknownJudgement } from "../runtime/scope";
 import { eachRepository, REPOSITORY_READS } from "./repositories";
 

@@ -2,7 +2,7 @@
 // service. IMMUTABLE passes; IMMUTABLE_WITH_EXCLUSION passes naming its exclusions; MUTABLE_WITH_EXCLUSION fails.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { securityHub } from "../runtime/references";
+import { securityHub } from "../references";
 import { eachRepository, REPOSITORY_READS } from "./repositories";
 
 export const meta: CheckMeta = {

@@ -2,7 +2,7 @@
 // digest (@sha256:…) passes.
 import type { Snapshot, SnapshotContainer } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide } from "../runtime/references";
+import { ecsGuide } from "../references";
 import { eachTaskDefinition, judgeContainers, TASK_DEFINITION_READS } from "../runtime/scope";
 import { parseImage } from "./repositories";
 

@@ -6,7 +6,7 @@
 import type { Snapshot, SnapshotImage } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { judgedTaskDefinitions, unknownVerdict } from "../judge";
-import { securityHub } from "../runtime/references";
+import { securityHub } from "../references";
 import { clusterLabel, TASK_DEFINITION_READS } from "../runtime/scope";
 import { shortImageName } from "./repositories";
 

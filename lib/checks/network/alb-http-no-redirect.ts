@@ -5,7 +5,7 @@ import type { Action, Listener, Rule } from "@aws-sdk/client-elastic-load-balanc
 import type { Plain, Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
-import { awsDoc, securityHub } from "./references";
+import { awsDoc, securityHub } from "../references";
 
 export const meta: CheckMeta = {
   id: "alb-http-no-redirect",

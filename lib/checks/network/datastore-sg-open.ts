@@ -4,8 +4,8 @@
 import type { DataStore, Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
+import { awsDoc, seedTalk } from "../references";
 import { dataStoreGroupOpenings, dataStoreGroups, vpcRanges } from "./paths";
-import { awsDoc, seedTalk } from "./references";
 import {
   findGroup,
   type Group,

@@ -5,8 +5,8 @@ import type { AwsVpcConfiguration } from "@aws-sdk/client-ecs";
 import type { Plain, Snapshot, SnapshotService } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
+import { ecsGuide, securityHub, seedTalk } from "../references";
 import { serviceLabel } from "./paths";
-import { ecsGuide, securityHub, seedTalk } from "./references";
 
 export const meta: CheckMeta = {
   id: "service-public-ip",

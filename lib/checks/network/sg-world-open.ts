@@ -6,8 +6,8 @@
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
+import { awsDoc, securityHub, seedTalk } from "../references";
 import { ingressKey, openingsReportedElsewhere } from "./paths";
-import { awsDoc, securityHub, seedTalk } from "./references";
 import {
   type Group,
   groupLabel,

@@ -5,6 +5,7 @@
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
+import { awsDoc, seedTalk } from "../references";
 import {
   type Front,
   judgedByTaskCheck,
@@ -14,7 +15,6 @@ import {
   taskGroups,
   vpcRanges,
 } from "./paths";
-import { awsDoc, seedTalk } from "./references";
 import { coversPort, findGroup, type Group, groupLabel, ingressOf, portsLabel, sourceLabel } from "./security-groups";
 
 export const meta: CheckMeta = {

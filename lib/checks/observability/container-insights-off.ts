@@ -4,7 +4,7 @@
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
-import { ecsGuide, securityHub } from "../runtime/references";
+import { ecsGuide, securityHub } from "../references";
 import { clusterLabel } from "../runtime/scope";
 
 export const meta: CheckMeta = {

@@ -4,7 +4,7 @@
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { judgedTaskDefinitions, unknownVerdict } from "../judge";
-import { ecsGuide } from "../runtime/references";
+import { ecsGuide } from "../references";
 import { clusterLabel, TASK_DEFINITION_READS } from "../runtime/scope";
 import { type LogDestination, logDestinations } from "./telemetry-containers";
 

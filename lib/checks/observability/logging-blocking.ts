@@ -4,7 +4,7 @@
 // account default is blocking, and it is unknown when the account settings could not be read.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide } from "../runtime/references";
+import { ecsGuide } from "../references";
 import {
   containerLabel,
   eachTaskDefinition,

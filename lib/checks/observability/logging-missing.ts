@@ -3,7 +3,7 @@
 // the app's own logs are what an operator reads first (Security Hub ECS.9 is stricter and judges every container).
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub } from "../runtime/references";
+import { ecsGuide, securityHub } from "../references";
 import { eachTaskDefinition, isEssential, judgeContainers, TASK_DEFINITION_READS } from "../runtime/scope";
 
 export const meta: CheckMeta = {

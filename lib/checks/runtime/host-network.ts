@@ -1,7 +1,7 @@
 // host-network: the task uses the host's network stack (`networkMode: host`) instead of its own interface.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub } from "./references";
+import { ecsGuide, securityHub } from "../references";
 import { eachTaskDefinition, TASK_DEFINITION_READS } from "./scope";
 
 export const meta: CheckMeta = {

@@ -1,7 +1,7 @@
 // host-pid: the task shares the host's process namespace (`pidMode: host`).
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub } from "./references";
+import { ecsGuide, securityHub } from "../references";
 import { eachTaskDefinition, TASK_DEFINITION_READS } from "./scope";
 
 export const meta: CheckMeta = {

@@ -2,7 +2,7 @@
 // Windows, the values Security Hub ECS.10 uses). LATEST, or no version (which means LATEST), passes.
 import type { Snapshot, SnapshotService } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub } from "./references";
+import { ecsGuide, securityHub } from "../references";
 import { eachService, type Judgement } from "./scope";
 
 export const LATEST_LINUX_PLATFORM = "1.4.0";

@@ -1,7 +1,7 @@
 // privileged: a container runs with `privileged: true`, i.e. with (nearly) root's power over the host.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub } from "./references";
+import { ecsGuide, securityHub } from "../references";
 import { eachTaskDefinition, judgeContainers, TASK_DEFINITION_READS } from "./scope";
 
 export const meta: CheckMeta = {

@@ -2,7 +2,7 @@
 // otherwise), or `root`/`0` with or without a group. Every container is judged, as Security Hub ECS.20 does.
 import type { Snapshot, SnapshotContainer } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub } from "./references";
+import { ecsGuide, securityHub } from "../references";
 import { eachTaskDefinition, isWindows, judgeContainers, TASK_DEFINITION_READS } from "./scope";
 
 export const meta: CheckMeta = {

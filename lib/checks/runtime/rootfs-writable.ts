@@ -3,7 +3,7 @@
 // skipped (the parameter does not exist there).
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { ecsGuide, securityHub } from "./references";
+import { ecsGuide, securityHub } from "../references";
 import { eachTaskDefinition, isWindows, judgeContainers, TASK_DEFINITION_READS } from "./scope";
 
 export const meta: CheckMeta = {

@@ -3,7 +3,7 @@
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { unknownVerdict } from "../judge";
-import { ecsGuide, securityHub } from "./references";
+import { ecsGuide, securityHub } from "../references";
 import { clusterLabel, eachService, eachTaskDefinition, type Judgement, TASK_DEFINITION_READS } from "./scope";
 
 export const meta: CheckMeta = {

@@ -6,7 +6,7 @@
 import type { EnvironmentVariable, Redacted, Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { eachTaskDefinition, TASK_DEFINITION_READS } from "../iam/scope";
-import { ecsGuide, securityHub, seedTalk } from "../network/references";
+import { ecsGuide, securityHub, seedTalk } from "../references";
 
 export const meta: CheckMeta = {
   id: "env-secrets",

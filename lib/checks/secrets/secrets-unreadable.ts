@@ -14,7 +14,7 @@ import {
   TASK_DEFINITION_READS,
   unknownJudgement,
 } from "../iam/scope";
-import { ecsGuide, seedTalk } from "../network/references";
+import { ecsGuide, seedTalk } from "../references";
 
 export const meta: CheckMeta = {
   id: "secrets-unreadable",

@@ -1,9 +1,8 @@
-// Where the network, secrets and iam checks' references point: Security Hub controls, the seed talk's steps, and
-// the AWS guides.
-import type { Reference } from "../check";
+// Where the checks' references point: Security Hub controls, the seed talk's steps, and the AWS guides.
+import type { Reference } from "./check";
 
 /** A Security Hub CSPM control, e.g. securityHub("ECS", 2) → "Security Hub ECS.2" with its documentation anchor. */
-export function securityHub(service: "ECS" | "EC2" | "ELB" | "IAM", number: number): Reference {
+export function securityHub(service: "ECS" | "EC2" | "ELB" | "IAM" | "ECR" | "CloudTrail", number: number): Reference {
   const page = service.toLowerCase();
   return {
     label: `Security Hub ${service}.${number}`,
