@@ -5,7 +5,7 @@ import { SEVERITIES } from "../checks/check";
 import { CHECKS } from "../checks/registry";
 import { audit, type FailOn, failsThreshold } from "../checks/report";
 import { FailureError, UsageError } from "../errors";
-import { discover } from "../inventory/discover";
+import { type DiscoverProgress, discover } from "../inventory/discover";
 import { FINDINGS_FORMATS, type FindingsFormat, formatReport } from "../render/findings";
 import { addConnectionOptions, type ConnectionFlags, checkConnectionFlags, connect, useConnection } from "./connection";
 
@@ -48,10 +48,19 @@ async function auditCommand(flags: AuditFlags): Promise<void> {
     ...(flags.requestTimeout ? { requestTimeoutMs: flags.requestTimeout } : {}),
   });
   try {
+    // Progress only for a person at a terminal: JSON, Markdown and SARIF stay clean for the tools that read them.
+    const showProgress = flags.format === "table" && process.stdout.isTTY === true;
     const snapshot = await discover(aws, {
       cluster: flags.cluster,
       ...(flags.service ? { service: flags.service } : {}),
+      ...(showProgress
+        ? {
+            onProgress: ({ done, total, note }: DiscoverProgress) =>
+              process.stdout.write(`\r\u001b[2Kdiscovering ${done}/${total} ${note}`),
+          }
+        : {}),
     });
+    if (showProgress) process.stdout.write("\r\u001b[2K");
     const report = audit(snapshot, CHECKS);
     process.stdout.write(
       formatReport(report, flags.format, { color: flags.format === "table" && process.stdout.isTTY }),
