@@ -56,3 +56,48 @@ export function judgedTaskDefinitions(snapshot: Snapshot): JudgedTaskDefinition[
     },
   }));
 }
+
+/** A verdict before it is given its resource name. */
+export type Judgement =
+  | { readonly status: "pass"; readonly detail?: string }
+  | { readonly status: "fail"; readonly detail: string }
+  | { readonly status: "unknown"; readonly reason: string; readonly missing?: string };
+
+/** Task-definition checks read the services (which revisions run) and the definitions themselves. */
+export const TASK_DEFINITION_READS = ["ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"];
+
+/** `cluster my-cluster`: what a check names when it cannot even list the services. */
+export function clusterLabel(snapshot: Snapshot): string {
+  return `cluster ${snapshot.scope.cluster}`;
+}
+
+/**
+ * Judges each judged task definition, named `family:revision`. Unread services or definitions are unknown (never
+ * nothing, never pass); `judge` returns undefined for a definition it has nothing to say about.
+ */
+export function eachTaskDefinition(
+  snapshot: Snapshot,
+  judge: (definition: SnapshotTaskDefinition, judged: JudgedTaskDefinition) => Judgement | undefined,
+): Verdict[] {
+  // judgedTaskDefinitions gives [] when the services are unknown: that must not read as "nothing to judge".
+  if (snapshot.services.status === "unknown") return [unknownVerdict(clusterLabel(snapshot), snapshot.services)];
+  const verdicts: Verdict[] = [];
+  for (const judged of judgedTaskDefinitions(snapshot)) {
+    if (judged.definition.status === "unknown") {
+      verdicts.push(unknownVerdict(judged.name, judged.definition));
+      continue;
+    }
+    const judgement = judge(judged.definition.value, judged);
+    if (judgement) verdicts.push({ ...judgement, resource: judged.name });
+  }
+  return verdicts;
+}
+
+/** The judgement for data that could not be read: fail closed, name the missing action. */
+export function unknownJudgement(read: Extract<Snapshot["cluster"], { status: "unknown" }>): Judgement {
+  return {
+    status: "unknown",
+    reason: `${read.error}: ${read.message}`,
+    ...(read.missing ? { missing: read.missing } : {}),
+  };
+}

@@ -3,8 +3,9 @@
 // registry credentials, or read environment files from S3. (On EC2 the instance role can pull and log.)
 import type { Snapshot, SnapshotContainer, SnapshotTaskDefinition } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
+import { eachTaskDefinition, TASK_DEFINITION_READS } from "../judge";
 import { ecsGuide, seedTalk } from "../references";
-import { eachTaskDefinition, roleLabel, TASK_DEFINITION_READS } from "./scope";
+import { roleLabel } from "./scope";
 
 export const meta: CheckMeta = {
   id: "execution-role-missing",

@@ -1,17 +1,8 @@
-// What the task-definition checks of the secrets and iam pillars look at, failing closed: each revision the services
-// run and the latest ACTIVE one (DESIGN §2), and the roles those revisions name.
-import type { PolicyDocument, Snapshot, SnapshotRole, SnapshotTaskDefinition } from "../../inventory/snapshot";
+// The roles the task definitions name, and reading their policies, failing closed (the task-definition walk itself
+// is in ../judge.ts).
+import type { PolicyDocument, Snapshot, SnapshotRole } from "../../inventory/snapshot";
 import type { Verdict } from "../check";
-import { type JudgedTaskDefinition, judgedTaskDefinitions, unknownVerdict } from "../judge";
-
-/** A verdict before it is given its resource name. */
-export type Judgement =
-  | { readonly status: "pass"; readonly detail?: string }
-  | { readonly status: "fail"; readonly detail: string }
-  | { readonly status: "unknown"; readonly reason: string; readonly missing?: string };
-
-/** Task-definition checks read the services (which revisions run) and the definitions themselves. */
-export const TASK_DEFINITION_READS = ["ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition"];
+import { clusterLabel, type Judgement, judgedTaskDefinitions, unknownVerdict } from "../judge";
 
 /** Reading a role and its policies: inline and attached, with the managed policies' documents. */
 export const ROLE_READS = [
@@ -22,33 +13,6 @@ export const ROLE_READS = [
   "iam:GetPolicy",
   "iam:GetPolicyVersion",
 ];
-
-/** `cluster my-cluster`: what a check names when it cannot even list the services. */
-export function clusterLabel(snapshot: Snapshot): string {
-  return `cluster ${snapshot.scope.cluster}`;
-}
-
-/**
- * Judges each judged task definition, named `family:revision`. Unread services or definitions are unknown (never
- * nothing, never pass); `judge` returns undefined for a definition it has nothing to say about.
- */
-export function eachTaskDefinition(
-  snapshot: Snapshot,
-  judge: (definition: SnapshotTaskDefinition, judged: JudgedTaskDefinition) => Judgement | undefined,
-): Verdict[] {
-  // judgedTaskDefinitions gives [] when the services are unknown: that must not read as "nothing to judge".
-  if (snapshot.services.status === "unknown") return [unknownVerdict(clusterLabel(snapshot), snapshot.services)];
-  const verdicts: Verdict[] = [];
-  for (const judged of judgedTaskDefinitions(snapshot)) {
-    if (judged.definition.status === "unknown") {
-      verdicts.push(unknownVerdict(judged.name, judged.definition));
-      continue;
-    }
-    const judgement = judge(judged.definition.value, judged);
-    if (judgement) verdicts.push({ ...judgement, resource: judged.name });
-  }
-  return verdicts;
-}
 
 /** `AdministratorAccessRole` from `arn:aws:iam::123456789012:role/path/AdministratorAccessRole` (or a bare name). */
 export function roleName(reference: string): string {
@@ -122,13 +86,4 @@ export function eachRole(
 export function listed(names: readonly string[]): string {
   if (names.length <= 1) return names.join("");
   return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-}
-
-/** The judgement for data that could not be read: fail closed, name the missing action. */
-export function unknownJudgement(read: Extract<Snapshot["cluster"], { status: "unknown" }>): Judgement {
-  return {
-    status: "unknown",
-    reason: `${read.error}: ${read.message}`,
-    ...(read.missing ? { missing: read.missing } : {}),
-  };
 }

@@ -3,9 +3,10 @@
 // judged like any other (a popular scanner skips them, and so misses exactly this).
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
+import { TASK_DEFINITION_READS } from "../judge";
 import { ecsGuide, securityHub, seedTalk } from "../references";
 import { administratorPolicy, policyLabel } from "./policy";
-import { eachRole, listed, ROLE_READS, TASK_DEFINITION_READS } from "./scope";
+import { eachRole, listed, ROLE_READS } from "./scope";
 
 export const meta: CheckMeta = {
   id: "task-role-admin",

@@ -4,9 +4,10 @@
 // sts:GetCallerIdentity — are fine on "*". An administrator role is task-role-admin's: it gets no verdict here.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
+import { TASK_DEFINITION_READS } from "../judge";
 import { ecsGuide, securityHub, seedTalk } from "../references";
 import { administratorPolicy, coversEveryResource, type Statement, statementsOf } from "./policy";
-import { eachRole, listed, ROLE_READS, TASK_DEFINITION_READS } from "./scope";
+import { eachRole, listed, ROLE_READS } from "./scope";
 
 /** Actions that take no resource-level scope: "*" is the only resource a policy can give them. */
 export const RESOURCELESS_ACTIONS: ReadonlySet<string> = new Set(

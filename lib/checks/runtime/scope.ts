@@ -1,10 +1,9 @@
 // What the runtime, observability and image checks look at, and how they fail closed on it: each task definition
 // the services run (DESIGN §2, "latest revision that runs"), each service, each container. The task-definition walk
-// is the one the iam and secrets checks use (lib/checks/iam/scope.ts), re-exported so that there is one.
+// is the shared one in ../judge.ts, re-exported here for the pillars that import it from this file.
 import type { Snapshot, SnapshotContainer, SnapshotService, SnapshotTaskDefinition } from "../../inventory/snapshot";
 import type { Verdict } from "../check";
-import { clusterLabel, type Judgement } from "../iam/scope";
-import { unknownVerdict } from "../judge";
+import { clusterLabel, type Judgement, unknownVerdict } from "../judge";
 
 export {
   clusterLabel,
@@ -12,7 +11,7 @@ export {
   type Judgement,
   TASK_DEFINITION_READS,
   unknownJudgement,
-} from "../iam/scope";
+} from "../judge";
 
 /** Judges each service of the snapshot, named `service my-web-service`; unknown services are one unknown verdict. */
 export function eachService(snapshot: Snapshot, judge: (service: SnapshotService) => Judgement | undefined): Verdict[] {

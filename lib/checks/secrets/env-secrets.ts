@@ -5,7 +5,7 @@
 // names the variable and why it looked secret — never a value, a length or a hash.
 import type { EnvironmentVariable, Redacted, Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { eachTaskDefinition, TASK_DEFINITION_READS } from "../iam/scope";
+import { eachTaskDefinition, TASK_DEFINITION_READS } from "../judge";
 import { ecsGuide, securityHub, seedTalk } from "../references";
 
 export const meta: CheckMeta = {

@@ -5,15 +5,8 @@
 import type { Snapshot, SnapshotSecret } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
 import { allowingStatements, statementsOf } from "../iam/policy";
-import {
-  eachTaskDefinition,
-  findRole,
-  type Judgement,
-  ROLE_READS,
-  roleLabel,
-  TASK_DEFINITION_READS,
-  unknownJudgement,
-} from "../iam/scope";
+import { findRole, ROLE_READS, roleLabel } from "../iam/scope";
+import { eachTaskDefinition, type Judgement, TASK_DEFINITION_READS, unknownJudgement } from "../judge";
 import { ecsGuide, seedTalk } from "../references";
 
 export const meta: CheckMeta = {
