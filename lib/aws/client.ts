@@ -13,7 +13,7 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { IAMClient } from "@aws-sdk/client-iam";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { XRayClient } from "@aws-sdk/client-xray";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type {
@@ -86,6 +86,8 @@ export interface Aws {
   readonly concurrency: number;
   /** The service's clock: the local clock corrected by the offset to the last response's `Date` header. */
   now(): Date;
+  /** Like now(), but asks the service first when no response has been seen yet ("the last 30 minutes" needs it). */
+  serviceNow(): Promise<Date>;
   readonly counters: RequestCounters;
   resetCounters(): void;
   /** The region the clients resolved. */
@@ -105,6 +107,7 @@ export function createAws(options: AwsOptions = {}): Aws {
     options.credentials ?? defaultProvider(options.profile === undefined ? {} : { profile: options.profile });
   const counters: RequestCounters = { sent: 0, retried: 0, byAction: {} };
   let offsetMs = 0;
+  let clockKnown = false;
 
   const common = {
     ...(region === undefined ? {} : { region }),
@@ -144,7 +147,9 @@ export function createAws(options: AwsOptions = {}): Aws {
   const learnClock = (response: unknown) => {
     const date = headerOf(response, "date");
     const serverTime = date === undefined ? Number.NaN : Date.parse(date);
-    if (!Number.isNaN(serverTime)) offsetMs = serverTime - Date.now();
+    if (Number.isNaN(serverTime)) return;
+    offsetMs = serverTime - Date.now();
+    clockKnown = true;
   };
 
   const ecs = new ECSClient(common);
@@ -191,6 +196,11 @@ export function createAws(options: AwsOptions = {}): Aws {
     limit,
     concurrency,
     now: () => new Date(Date.now() + offsetMs),
+    serviceNow: async () => {
+      // Before any response the offset is unknown: one cheap, always-allowed call learns it.
+      if (!clockKnown) await sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
+      return new Date(Date.now() + offsetMs);
+    },
     counters,
     resetCounters: () => {
       counters.sent = 0;
