@@ -40,7 +40,7 @@ export const STATUS_COLOURS: Readonly<Record<SpanStatus, string>> = {
 const STATUSES: readonly SpanStatus[] = ["ok", "error", "fault", "throttle"];
 
 /** Labels past this many characters end in "…": the axis keeps its width, whatever the span names. */
-const MAX_NAME_CHARS = 48;
+const MAX_NAME_CHARS = 40;
 /** Past this depth the indentation stops growing and the depth is written instead: deep traces stay readable. */
 const MAX_INDENT_DEPTH = 16;
 const INDENT = "\u00a0\u00a0";
@@ -125,7 +125,7 @@ export function waterfallSpec(tree: SpanTree, options: WaterfallOptions = {}): V
     title: null,
     axis: {
       labelExpr: "slice(datum.value, indexof(datum.value, ':') + 1)",
-      labelLimit: 320,
+      labelLimit: 480,
       labelFontSize: fontSize,
       ticks: false,
       domain: false,
@@ -133,12 +133,20 @@ export function waterfallSpec(tree: SpanTree, options: WaterfallOptions = {}): V
   };
   const color =
     options.colourBy === "service"
-      ? { field: "service", type: "nominal" as const, scale: { scheme: "tableau10" }, title: "service" }
+      ? {
+          field: "service",
+          type: "nominal" as const,
+          scale: { scheme: "tableau10" },
+          title: "service",
+          legend: { orient: "bottom" as const },
+        }
       : {
           field: "status",
           type: "nominal" as const,
           scale: { domain: [...STATUSES], range: STATUSES.map((status) => STATUS_COLOURS[status]) },
           title: "status",
+          // Below the chart: at the right it would cover the duration labels at the bars' ends.
+          legend: { orient: "bottom" as const },
         };
   return {
     title: options.title ?? `Trace ${tree.traceId} — ${formatMs(tree.durationMs)}, ${rows.length} spans`,
