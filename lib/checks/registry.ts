@@ -1,12 +1,12 @@
 // Every check, pillar by pillar. Adding a check is one file in its pillar's folder and one entry in its index.
-import { auditChecks } from "./audit";
+import { auditChecks } from "./audit/index";
 import type { Check } from "./check";
-import { iamChecks } from "./iam";
-import { imageChecks } from "./image";
-import { networkChecks } from "./network";
-import { observabilityChecks } from "./observability";
-import { runtimeChecks } from "./runtime";
-import { secretsChecks } from "./secrets";
+import { iamChecks } from "./iam/index";
+import { imageChecks } from "./image/index";
+import { networkChecks } from "./network/index";
+import { observabilityChecks } from "./observability/index";
+import { runtimeChecks } from "./runtime/index";
+import { secretsChecks } from "./secrets/index";
 
 export const CHECKS: readonly Check[] = [
   ...networkChecks,

@@ -1,6 +1,6 @@
 // `ecs-takeover audit`: discover a cluster (or one service), run every check, print the findings.
 import { type Command, Option } from "commander";
-import { createAws } from "../aws";
+import { createAws } from "../aws/index";
 import { SEVERITIES } from "../checks/check";
 import { CHECKS } from "../checks/registry";
 import { audit, type FailOn, failsThreshold } from "../checks/report";

@@ -4,7 +4,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { EnvironmentError, UsageError } from "../errors";
 import { parseClockStart } from "../sandbox/clock";
 import { parseFaults } from "../sandbox/faults";
-import { isScenario, SCENARIOS, type ScenarioName } from "../sandbox/scenarios";
+import { isScenario, SCENARIOS, type ScenarioName } from "../sandbox/scenarios/index";
 import { type Sandbox, startSandbox } from "../sandbox/server";
 
 export interface ConnectionFlags {

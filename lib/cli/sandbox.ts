@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { parsePort } from "../cli";
 import { EnvironmentError, UsageError } from "../errors";
-import { isScenario, SCENARIOS } from "../sandbox/scenarios";
+import { isScenario, SCENARIOS } from "../sandbox/scenarios/index";
 import { startSandbox } from "../sandbox/server";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION, sandboxOptions } from "./connection";
 

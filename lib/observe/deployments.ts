@@ -7,7 +7,7 @@ import {
   type Service,
   type Task,
 } from "@aws-sdk/client-ecs";
-import { type Aws, chunks, errorCode } from "../aws";
+import { type Aws, chunks, errorCode } from "../aws/index";
 import { UsageError } from "../errors";
 
 export interface ServiceRef {

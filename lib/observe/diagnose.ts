@@ -1,6 +1,6 @@
 // "POST /something takes 5 s — where?": the three pillars side by side, and what they say together. Every claim in
 // a diagnosis carries the evidence it came from, so a person can check it (and a postmortem can quote it).
-import type { Aws } from "../aws";
+import type { Aws } from "../aws/index";
 import { logGroupsOf, runInsightsQuery, slowRequests } from "./logs";
 import { type TaskMetrics, taskLabel, taskMetrics } from "./metrics";
 import { findTraces, getTrace } from "./traces";

@@ -10,7 +10,7 @@ import {
   StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
-import { type Aws, errorCode } from "../aws";
+import { type Aws, errorCode } from "../aws/index";
 import { findService, type ServiceRef } from "./deployments";
 
 export {

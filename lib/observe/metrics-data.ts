@@ -1,7 +1,7 @@
 // One GetMetricData call (followed through its pages) for many series, turned into plain `Series`: the period is
 // chosen so that no series carries more points than the chart has pixels, and CloudWatch aggregates on its side.
 import { GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
-import type { Aws } from "../aws";
+import type { Aws } from "../aws/index";
 import { choosePeriod, type Point, type Series } from "./series";
 
 /** Points a series may carry when the caller does not say: about a chart's width in pixels. */

@@ -2,7 +2,7 @@
 // log events (`/aws/ecs/containerinsights/<cluster>/performance`, one `"Type":"Task"` document per task and minute)
 // carry the numbers. One Logs Insights query turns them into one series per task, binned by the chosen period.
 import { ListTasksCommand } from "@aws-sdk/client-ecs";
-import type { Aws } from "../aws";
+import type { Aws } from "../aws/index";
 import { runInsightsQuery } from "./logs";
 import { type MetricWindow, windowOf } from "./metrics-data";
 import type { Point } from "./series";

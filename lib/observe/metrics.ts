@@ -4,7 +4,7 @@
 // the caller's `maxPoints`.
 import { DescribeClustersCommand } from "@aws-sdk/client-ecs";
 import { DescribeTargetGroupsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { Aws } from "../aws";
+import type { Aws } from "../aws/index";
 import { findService, ServiceNotFoundError, type ServiceRef } from "./deployments";
 import { fetchMetrics, type MetricRequest, type MetricWindow } from "./metrics-data";
 import { performanceTaskSeries } from "./metrics-performance";

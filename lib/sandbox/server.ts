@@ -9,7 +9,7 @@ import { loadState, saveState } from "./persist";
 import { bindServices, type Route, requestedOperation, route } from "./protocols/route";
 import type { BoundService, WireRequest, WireResponse } from "./protocols/types";
 import { SERVICES } from "./registry";
-import { buildScenario, type ScenarioName } from "./scenarios";
+import { buildScenario, type ScenarioName } from "./scenarios/index";
 import { AwsError, type RequestContext, type ServiceDefinition } from "./service";
 import type { SandboxState } from "./state";
 
