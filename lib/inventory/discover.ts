@@ -129,7 +129,8 @@ export async function listClusters(aws: Aws): Promise<string[]> {
 
 async function discoverWith(reader: Reader, identity: string, options: DiscoverOptions): Promise<Snapshot> {
   const { cluster, service } = options;
-  const takenAt = reader.aws.now().toISOString();
+  // Whole seconds: the service's clock is only known to the second (HTTP Date), so finer digits would be local noise.
+  const takenAt = new Date(Math.floor(reader.aws.now().getTime() / 1000) * 1000).toISOString();
   // Account-level reads start at once: they depend on nothing but the account.
   const accountSettings = readAccountSettings(reader);
   const registryScanning = readRegistryScanning(reader);
