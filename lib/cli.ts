@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { registerAuditCommand } from "./cli/audit";
 import { normaliseSandboxFlag } from "./cli/connection";
+import { registerExportCommand } from "./cli/export";
 import { registerNotebookCommand } from "./cli/notebook";
 import { registerRunCommand } from "./cli/run";
 import { registerSandboxCommand } from "./cli/sandbox";
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerNotebookCommand(program);
   registerSandboxCommand(program);
   registerAuditCommand(program);
+  registerExportCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

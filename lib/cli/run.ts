@@ -1,5 +1,5 @@
 // `ecs-takeover run NOTEBOOK`: execute a notebook headless and write the executed copy.
-import { basename, dirname, extname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import type { Command } from "commander";
 import { parseSeconds } from "../cli";
 import { FailureError, UsageError } from "../errors";
@@ -8,10 +8,13 @@ import { type Parameter, parseParameter } from "../notebook/parameters";
 import { runNotebook } from "../notebook/run";
 import { projectRoot } from "../project";
 import { addConnectionOptions, type ConnectionFlags, checkConnectionFlags, connect } from "./connection";
+import { displayPath } from "./display-path";
+import { writeExports } from "./export";
 
 interface RunFlags extends ConnectionFlags {
   parameter: string[];
   out?: string;
+  md?: string;
   timeout: number;
 }
 
@@ -22,6 +25,7 @@ export function registerRunCommand(program: Command): void {
     .argument("<notebook>", "the .ipynb file to run")
     .option("-p, --parameter <NAME=VALUE>", "set a parameter of the notebook (repeatable)", collect, [])
     .option("--out <file.ipynb>", "where to write the executed notebook (default: NOTEBOOK.out.ipynb)")
+    .option("--md <file.md>", "also export the executed notebook to Markdown (charts as SVG files beside it)")
     .option("--timeout <seconds>", "longest time one cell may run", parseSeconds, 600);
   addConnectionOptions(command).action(async (path: string, flags: RunFlags) => runCommand(path, flags));
 }
@@ -52,6 +56,7 @@ async function runCommand(path: string, flags: RunFlags): Promise<void> {
       env: connection.env,
     });
     writeNotebook(out, result.notebook);
+    if (flags.md) writeExports(result.notebook, { md: flags.md, includeCode: true });
     const where = displayPath(out);
     const failure = result.failure;
     if (failure === undefined) {
@@ -71,14 +76,6 @@ async function runCommand(path: string, flags: RunFlags): Promise<void> {
     process.off("SIGTERM", stop);
     await connection.close();
   }
-}
-
-/** A path as a person would type it here: relative below the working directory, else absolute. */
-function displayPath(path: string): string {
-  const relativePath = relative(process.cwd(), path);
-  return relativePath === "" || relativePath.startsWith("..") || isAbsolute(relativePath)
-    ? resolve(path)
-    : relativePath;
 }
 
 function collect(value: string, previous: string[]): string[] {

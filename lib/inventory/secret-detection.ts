@@ -29,7 +29,8 @@ export type SecretVerdict = { readonly secret: false } | { readonly secret: true
 
 const NOT_SECRET: SecretVerdict = { secret: false };
 
-const FORMATS: readonly [string, RegExp][] = [
+/** Known credential formats, by name; also used to mask secrets in any text the tool outputs (render/redaction.ts). */
+export const SECRET_FORMATS: readonly [string, RegExp][] = [
   ["aws-access-key", /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/],
   ["github-token", /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/],
   ["slack-token", /\bxox[abposr]-[A-Za-z0-9-]{10,}/],
@@ -117,7 +118,7 @@ export function shannonEntropy(value: string): number {
 export function detectSecret(name: string, value: string): SecretVerdict {
   const trimmed = value.trim();
   if (trimmed === "") return NOT_SECRET;
-  for (const [reason, pattern] of FORMATS) if (pattern.test(trimmed)) return { secret: true, reason };
+  for (const [reason, pattern] of SECRET_FORMATS) if (pattern.test(trimmed)) return { secret: true, reason };
   if (isJwt(trimmed)) return { secret: true, reason: "jwt" };
   if (isReference(trimmed)) return NOT_SECRET;
   const words = nameWords(name);
