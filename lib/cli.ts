@@ -8,6 +8,7 @@ import { registerRunCommand } from "./cli/run";
 import { registerSandboxCommand } from "./cli/sandbox";
 import { isCliError } from "./errors";
 import { KernelError } from "./notebook/kernel";
+import { redactText } from "./render/redaction";
 
 export function buildProgram(): Command {
   const program = new Command("ecs-takeover")
@@ -38,15 +39,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (isCliError(error)) {
-      process.stderr.write(`ecs-takeover: ${error.message}\n`);
+      process.stderr.write(`ecs-takeover: ${redactText(error.message)}\n`);
       return error.exitCode;
     }
     if (error instanceof KernelError) {
-      process.stderr.write(`ecs-takeover: cannot run the TypeScript kernel: ${error.message}\n`);
+      process.stderr.write(`ecs-takeover: cannot run the TypeScript kernel: ${redactText(error.message)}\n`);
       return 3;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`ecs-takeover: unexpected error: ${message.split("\n")[0]}\n`);
+    process.stderr.write(`ecs-takeover: unexpected error: ${redactText(message.split("\n")[0] ?? "")}\n`);
     return 1;
   }
 }

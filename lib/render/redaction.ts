@@ -35,14 +35,26 @@ export function redactText(text: string): string {
       return hide ? `${head}${quote}${REDACTED}${quote}` : match;
     },
   );
-  return out.replace(
-    ASSIGNMENT,
-    (match, quote: string, name: string, separator: string, valueQuote: string, value: string) => {
-      if (value === REDACTED || value.startsWith("«")) return match;
-      const verdict = detectSecret(name, value);
-      return verdict.secret && verdict.reason !== "entropy"
-        ? `${quote}${name}${quote}${separator}${valueQuote}${REDACTED}${valueQuote}`
-        : match;
-    },
-  );
+  return redactAssignments(out);
+}
+
+/**
+ * `NAME=value` pairs, scanned so that a value may itself start the next pair ("failed: DB_PASSWD=…" holds two):
+ * after each match the scan resumes right after its separator, not after its value.
+ */
+function redactAssignments(text: string): string {
+  let out = "";
+  let copied = 0;
+  ASSIGNMENT.lastIndex = 0;
+  for (let match = ASSIGNMENT.exec(text); match !== null; match = ASSIGNMENT.exec(text)) {
+    const [whole, quote = "", name = "", separator = "", valueQuote = "", value = ""] = match;
+    const valueStart = match.index + whole.length - value.length - valueQuote.length;
+    ASSIGNMENT.lastIndex = match.index + quote.length * 2 + name.length + separator.length;
+    if (value === REDACTED || value.startsWith("«") || valueStart < copied) continue;
+    const verdict = detectSecret(name, value);
+    if (!verdict.secret || verdict.reason === "entropy") continue;
+    out += `${text.slice(copied, valueStart)}${REDACTED}`;
+    copied = valueStart + value.length;
+  }
+  return out + text.slice(copied);
 }

@@ -36,6 +36,14 @@ describe("ecs-takeover run", () => {
     expect(readOutputs(out).some((output) => output.output_type === "error")).toBe(true);
   });
 
+  test("a failing cell's error is printed with secret-looking values masked", async () => {
+    const path = writeTempNotebook(['throw new Error("login failed: DB_PASSWD=mysupersecretpasswd")']);
+    const result = await cli(["run", path]);
+    expect(result.code).toBe(1);
+    expect(expectOneLine(result.stderr)).toMatch(/cell 1 failed: Error: login failed: DB_PASSWD=«redacted»/);
+    expect(result.stderr).not.toContain("mysupersecretpasswd");
+  });
+
   test("-p reaches a typed parameter; a value of the wrong type is a usage error naming tslab's type error", async () => {
     const path = writeTempNotebook([
       { source: "let rows: number = 1;", tags: ["parameters"] },
