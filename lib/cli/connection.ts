@@ -111,6 +111,13 @@ export async function connect(flags: ConnectionFlags): Promise<Connection> {
   };
 }
 
+/** A child process's environment: this one's, the connection's, and `extra` (undefined removes a variable). */
+export function withConnection(connection: Connection, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...connection.env, ...extra };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
+}
+
 /** Points this process's own SDK clients at the connection (commands that call AWS in-process, like `audit`). */
 export function useConnection(connection: Connection): void {
   for (const [key, value] of Object.entries(connection.env)) {

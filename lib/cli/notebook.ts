@@ -8,8 +8,15 @@ import type { Command } from "commander";
 import { parsePort } from "../cli";
 import { EnvironmentError } from "../errors";
 import { projectRoot } from "../project";
+import {
+  addConnectionOptions,
+  type ConnectionFlags,
+  checkConnectionFlags,
+  connect,
+  withConnection,
+} from "./connection";
 
-interface NotebookFlags {
+interface NotebookFlags extends ConnectionFlags {
   browser: boolean;
   port: number;
 }
@@ -17,18 +24,21 @@ interface NotebookFlags {
 export const FIRST_NOTEBOOK = "notebooks/00-start-here.ipynb";
 
 export function registerNotebookCommand(program: Command): void {
-  program
+  const command = program
     .command("notebook")
     .description(
       "open the runbooks in Jupyter Notebook with the TypeScript kernel (installs Jupyter with apt if missing)",
     )
     .option("--no-browser", "do not open a browser")
-    .option("--port <n>", "port on 127.0.0.1 (0 = any free port)", parsePort, 8888)
-    .action(async (flags: NotebookFlags) => notebookCommand(flags));
+    .option("--port <n>", "port on 127.0.0.1 (0 = any free port)", parsePort, 8888);
+  addConnectionOptions(command).action(async (flags: NotebookFlags) => notebookCommand(flags));
 }
 
 async function notebookCommand(flags: NotebookFlags): Promise<void> {
+  checkConnectionFlags(flags);
   ensureJupyter();
+  // The kernels Jupyter starts inherit its environment: the notebooks talk to what the connection says.
+  const connection = await connect(flags);
   const port = await reservePort(flags.port);
   const token = randomBytes(24).toString("hex");
   const stateDir = join(projectRoot, ".takeover");
@@ -48,11 +58,10 @@ async function notebookCommand(flags: NotebookFlags): Promise<void> {
   if (process.getuid?.() === 0) args.push("--allow-root");
   const jupyter = spawn("jupyter", args, {
     cwd: projectRoot,
-    env: {
-      ...process.env,
+    env: withConnection(connection, {
       JUPYTER_PATH: join(projectRoot, "jupyter"),
       JUPYTER_RUNTIME_DIR: join(projectRoot, ".jupyter-runtime"),
-    },
+    }),
     stdio: ["ignore", log, log],
   });
   const exited = new Promise<number>((resolve) => jupyter.on("exit", (code) => resolve(code ?? 0)));
@@ -66,15 +75,20 @@ async function notebookCommand(flags: NotebookFlags): Promise<void> {
     jupyter.kill("SIGTERM");
     throw new EnvironmentError(`Jupyter did not start; see ${relative(process.cwd(), logPath)}`);
   }
-  process.stdout.write(
-    [
-      `Jupyter is serving the runbooks at ${base}/notebooks/${FIRST_NOTEBOOK}?token=${token}`,
-      `all notebooks: ${base}/tree/notebooks?token=${token}`,
-      `Jupyter's log: ${relative(process.cwd(), logPath)}. Stop with Ctrl-C.`,
-      "",
-    ].join("\n"),
+  const banner = [`The notebooks talk to ${connection.target}.`];
+  if (connection.sandbox) {
+    if (flags.sandboxState)
+      banner.push(`The sandbox keeps its state in ${flags.sandboxState}: your progress survives a restart.`);
+    banner.push("To use a real account instead: npx ecs-takeover notebook --profile NAME --region REGION");
+  }
+  banner.push(
+    `Jupyter is serving the runbooks at ${base}/notebooks/${FIRST_NOTEBOOK}?token=${token}`,
+    `all notebooks: ${base}/tree/notebooks?token=${token}`,
+    `Jupyter's log: ${relative(process.cwd(), logPath)}. Stop with Ctrl-C.`,
   );
+  process.stdout.write(`${banner.join("\n")}\n`);
   const code = await exited;
+  await connection.close();
   if (code !== 0 && code !== 143) throw new EnvironmentError(`Jupyter exited with code ${code}; see ${logPath}`);
 }
 

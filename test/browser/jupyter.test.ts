@@ -9,16 +9,21 @@ let base = "";
 let token = "";
 let server: ReturnType<typeof startCli>;
 let exited: ReturnType<typeof finished>;
+let banner = "";
 
 beforeAll(async () => {
-  server = startCli(["notebook", "--no-browser", "--port", "0"]);
+  // What `npm start` runs: the sandbox account behind the notebooks.
+  server = startCli(["notebook", "--no-browser", "--port", "0", "--sandbox", "--clock", "2026-11-28T00:00:00Z"]);
   exited = finished(server);
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     server.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const match = out.match(/serving the runbooks at (http:\/\/127\.0\.0\.1:\d+)\S*\?token=(\w+)/);
-      if (match) resolve(`${match[1]}?${match[2]}`);
+      if (match) {
+        banner = out;
+        resolve(`${match[1]}?${match[2]}`);
+      }
     });
     server.on("exit", () => reject(new Error(`notebook server exited: ${out}`)));
   });
@@ -40,6 +45,13 @@ const api = async <T = Record<string, never>>(path: string, init: RequestInit = 
 };
 
 describe("ecs-takeover notebook", () => {
+  test("says the notebooks talk to the sandbox, and how to use a real account instead", () => {
+    expect(banner).toMatch(
+      /^The notebooks talk to the sandbox account \(scenario inherited\) at http:\/\/127\.0\.0\.1:\d+\.$/m,
+    );
+    expect(banner).toContain("To use a real account instead: npx ecs-takeover notebook --profile NAME --region REGION");
+  });
+
   test("lists the TypeScript kernel at /api/kernelspecs", async () => {
     const specs = await api<{ kernelspecs: Record<string, { spec: unknown }> }>("/api/kernelspecs");
     expect(specs.kernelspecs.tslab?.spec).toMatchObject({
@@ -81,6 +93,8 @@ describe("ecs-takeover notebook", () => {
       'import { barChart } from "./lib/render/charts";',
       'import { show } from "./lib/render/display";',
       "console.log(process.cwd());",
+      'import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";',
+      'console.log("account " + (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Account);',
       'await show(barChart([{ label: "a", value: 1 }], { title: "t", unit: "u" }));',
     ].join("\n");
     socket.send(
@@ -111,5 +125,6 @@ describe("ecs-takeover notebook", () => {
     await api(`/api/sessions/${session.id}`, { method: "DELETE" }).catch(() => undefined);
     expect(outputs).toContain("application/vnd.vegalite.v5+json,image/svg+xml,text/plain");
     expect(outputs).toContain(`${projectRoot}\n`);
+    expect(outputs).toContain("account 123456789012\n"); // the kernel inherited the sandbox's endpoint and keys
   });
 });
