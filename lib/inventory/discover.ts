@@ -76,14 +76,15 @@ export async function whoAmI(aws: Aws): Promise<{ account: string; arn: string }
 }
 
 export async function discover(aws: Aws, options: DiscoverOptions): Promise<Snapshot> {
-  const identity = await whoAmI(aws);
-  const reader = createReader(
-    aws,
-    redactionKey(options.keyPath ?? defaultKeyPath()),
-    identity.account,
-    await aws.region(),
-  );
+  const { identity, reader } = await startReading(aws, options.keyPath);
   return discoverWith(reader, identity.arn, options);
+}
+
+/** Who we are, and the reader every discovery shares: the first call, then the account, region and redaction key. */
+async function startReading(aws: Aws, keyPath: string | undefined) {
+  const identity = await whoAmI(aws);
+  const reader = createReader(aws, redactionKey(keyPath ?? defaultKeyPath()), identity.account, await aws.region());
+  return { identity, reader };
 }
 
 /** Every cluster of the account and region, discovered concurrently, sharing account-level reads. */
@@ -91,13 +92,7 @@ export async function discoverAll(
   aws: Aws,
   options: { onProgress?: (progress: DiscoverProgress) => void; keyPath?: string } = {},
 ): Promise<Snapshot[]> {
-  const identity = await whoAmI(aws);
-  const reader = createReader(
-    aws,
-    redactionKey(options.keyPath ?? defaultKeyPath()),
-    identity.account,
-    await aws.region(),
-  );
+  const { identity, reader } = await startReading(aws, options.keyPath);
   const clusters = await listClusters(aws);
   const done = new Map<string, { done: number; total: number }>();
   const report = (cluster: string, progress: DiscoverProgress) => {
