@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/browser/**", "node_modules/**"],
+    exclude: ["test/browser/**", "test/reliability/**", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Notebook tests each start a kernel (node + TypeScript): two at a time suit a 2-core machine.
