@@ -54,6 +54,8 @@ export interface AwsOptions {
   maxAttempts?: number;
   /** Explicit credentials (tests); default: the standard chain, or the profile's. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Seconds between a waiter's polls (deployments). Default: the SDK's 15 s, or 0.02 s for a loopback endpoint. */
+  pollDelaySeconds?: number;
 }
 
 export interface RequestCounters {
@@ -92,6 +94,8 @@ export interface Aws {
   resetCounters(): void;
   /** The region the clients resolved. */
   region(): Promise<string>;
+  /** Poll delays for the SDK's waiters, in seconds. */
+  readonly waiter: { readonly minDelay: number; readonly maxDelay: number };
   /** Closes the clients' sockets. */
   destroy(): void;
 }
@@ -208,6 +212,7 @@ export function createAws(options: AwsOptions = {}): Aws {
       for (const key of Object.keys(counters.byAction)) delete counters.byAction[key];
     },
     region: () => ecs.config.region(),
+    waiter: waiterDelays(options.pollDelaySeconds, endpoint),
     destroy: () => {
       for (const client of clients) client.destroy();
     },
@@ -267,4 +272,23 @@ function headerOf(message: unknown, name: string): string | undefined {
     if (key.toLowerCase() === name && typeof value === "string") return value;
   }
   return undefined;
+}
+
+/**
+ * A local emulator's clock moves per request, not with time (DESIGN §3): polling it every 15 s would only wait. A
+ * loopback endpoint is polled quickly; AWS at the SDK's own pace.
+ */
+function waiterDelays(seconds: number | undefined, endpoint: string | undefined) {
+  if (seconds !== undefined) return { minDelay: seconds, maxDelay: Math.max(seconds, 1) };
+  const host = endpoint === undefined ? "" : safeHost(endpoint);
+  const loopback = host === "localhost" || host.startsWith("127.") || host === "[::1]";
+  return loopback ? { minDelay: 0.02, maxDelay: 0.05 } : { minDelay: 15, maxDelay: 120 };
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "";
+  }
 }

@@ -54,6 +54,13 @@ export function diffSnapshots(a: Snapshot, b: Snapshot): SnapshotChange[] {
   return changes;
 }
 
+/** What differs between two values of one resource, field by field (redacted values compared by their HMAC). */
+export function diffValues(before: unknown, after: unknown): Omit<SnapshotChange, "resource">[] {
+  const changes: Omit<SnapshotChange, "resource">[] = [];
+  compare(before, after, "", (field, left, right) => changes.push({ field, before: left, after: right }));
+  return changes;
+}
+
 /** Top-level sections split into resources keyed by their identifier. */
 function flatten(snapshot: Snapshot): Map<string, unknown> {
   const out = new Map<string, unknown>();
