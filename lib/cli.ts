@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { registerAuditCommand } from "./cli/audit";
 import { normaliseSandboxFlag } from "./cli/connection";
 import { registerExportCommand } from "./cli/export";
+import { registerFixCommand } from "./cli/fix";
 import { registerNotebookCommand } from "./cli/notebook";
 import { registerRunCommand } from "./cli/run";
 import { registerSandboxCommand } from "./cli/sandbox";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerNotebookCommand(program);
   registerSandboxCommand(program);
   registerAuditCommand(program);
+  registerFixCommand(program);
   registerExportCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;

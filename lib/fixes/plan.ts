@@ -207,6 +207,11 @@ export function isTaskDefinitionFrom(value: unknown): value is TaskDefinitionFro
   return typeof value === "object" && value !== null && "$taskDefinition" in value;
 }
 
+/** A person must act: a manual fix, or one that found something missing (no steps and nothing to deploy). */
+export function needsPerson(change: Change): boolean {
+  return change.manual || (change.steps.length === 0 && change.deploy === undefined);
+}
+
 /** Every step of a plan in the order apply runs them. */
 export function stepsOf(plan: Plan): Step[] {
   return plan.changes.flatMap((change) => change.steps);

@@ -3,9 +3,7 @@
 // fixes share are kept once; and what the plan relies on is fingerprinted so that apply can refuse a stale plan.
 import { createHash } from "node:crypto";
 import type { Finding } from "../checks/check";
-import { isRedacted } from "../inventory/secret-detection";
 import type { Snapshot } from "../inventory/snapshot";
-import { REDACTED } from "../render/redaction";
 import { canonical } from "./action";
 import type { FailVerdict } from "./fix";
 import type { Change, DeployRequest, Json, Plan, Precondition, ResourceRef, Step, StepOutput } from "./plan";
@@ -122,17 +120,33 @@ function deployment(snapshot: Snapshot, requests: { request: DeployRequest; chec
   };
 }
 
-/** The new revision's containers as the plan shows them: secret values «redacted», step outputs named. */
+/** The new revision's containers as the plan shows them: names and sources, never values. */
 function previewNotes(snapshot: Snapshot, base: string, edits: DeployRequest["edits"]): string[] {
   const known = snapshot.taskDefinitions[base];
   if (edits.length === 0 || known === undefined || known.status !== "known") return [];
   const shown = editedTaskDefinition(known.value as unknown as Record<string, unknown>, [], edits, "", (value) =>
-    typeof value === "string" ? value : `(the ${value.path} of step ${value.$output})`,
+    typeof value === "string" ? value : `the ${value.path} returned by step "${value.$output.replace(/:/g, " ")}"`,
   );
-  const containers = JSON.stringify(shown.containerDefinitions, (_key, member: unknown) =>
-    isRedacted(member) ? REDACTED : member,
-  );
-  return [`the new revision's containers: ${containers}`];
+  const containers = (shown.containerDefinitions as Record<string, unknown>[] | undefined) ?? [];
+  return containers.map((container) => `the new revision's container ${containerSummary(container)}`);
+}
+
+function containerSummary(container: Record<string, unknown>): string {
+  const names = (list: unknown) => ((list as { name?: string }[] | undefined) ?? []).map((item) => String(item.name));
+  const parts = [`${String(container.name)} (${String(container.image)})`];
+  const environment = names(container.environment);
+  if (environment.length > 0) parts.push(`environment ${environment.join(", ")}`);
+  const secrets = (container.secrets as { name?: string; valueFrom?: string }[] | undefined) ?? [];
+  if (secrets.length > 0) parts.push(`secrets ${secrets.map((s) => `${s.name} from ${s.valueFrom}`).join(", ")}`);
+  const logging = container.logConfiguration as { logDriver?: string; options?: Record<string, string> } | undefined;
+  if (logging)
+    parts.push(
+      `logs ${logging.logDriver}${logging.options?.["awslogs-group"] ? ` to ${logging.options["awslogs-group"]}` : ""}`,
+    );
+  const dependsOn = (container.dependsOn as { containerName?: string; condition?: string }[] | undefined) ?? [];
+  if (dependsOn.length > 0)
+    parts.push(`starts after ${dependsOn.map((d) => `${d.containerName} (${d.condition})`).join(", ")}`);
+  return parts.join("; ");
 }
 
 /** A step two fixes both plan (the same execution-role policy, say) runs once, in the first change that has it. */

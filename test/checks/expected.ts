@@ -22,3 +22,5 @@ export const INHERITED_FAILS: readonly string[] = [
   "untagged",
 ];
 export const INHERITED_UNKNOWN: readonly string[] = ["image-vulnerable"];
+/** DESIGN §3: still failing after `fix --all --apply` — plans only, a person must act. */
+export const MANUAL_AFTER_FIX: readonly string[] = ["image-vulnerable", "root-user", "rootfs-writable", "untagged"];
