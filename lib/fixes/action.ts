@@ -58,6 +58,16 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
+/** Two JSON texts (policies) hold the same document, whatever their key order and spacing. */
+export function sameJsonText(a: Json | undefined, b: unknown): boolean {
+  if (typeof a !== "string" || typeof b !== "string") return false;
+  try {
+    return canonical(JSON.parse(a)) === canonical(JSON.parse(b));
+  } catch {
+    return a === b;
+  }
+}
+
 /** A member of a JSON object, or undefined. */
 export function field(value: Json | undefined, key: string): Json | undefined {
   if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) return undefined;

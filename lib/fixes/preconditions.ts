@@ -123,7 +123,13 @@ export function select(snapshot: Snapshot, resource: ResourceRef): Json {
       return known(snapshot.registryScanning, (scanning) => scanning);
     case "image": {
       const found = snapshot.images.find((i) => i.image === resource.image);
-      return found ? toJson({ detail: found.detail, findings: found.findings }) : null;
+      if (!found) return null;
+      // The digest, tags and findings: not the pull time, which moves whenever a task starts.
+      const detail =
+        found.detail.status === "known"
+          ? { digest: found.detail.value?.imageDigest ?? null, tags: found.detail.value?.imageTags ?? [] }
+          : { unknown: found.detail.error };
+      return toJson({ detail, findings: found.findings });
     }
     case "trails":
       return known(snapshot.trails, (trails) => trails);

@@ -1,4 +1,5 @@
-// untagged: the cluster, a service or a task definition has no tags (system tags, `aws:…`, do not count), as
+// untagged: the cluster, a service or a task definition has no tags (system tags, `aws:…`, and this tool's own
+// bookkeeping tags, `ecs-takeover:…`, do not count), as
 // Security Hub ECS.13/14/15 judge without required keys.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
@@ -26,7 +27,9 @@ export const meta: CheckMeta = {
 };
 
 function judgeTags(tags: readonly { key?: string }[] | undefined): Judgement {
-  const keys = (tags ?? []).map((tag) => tag.key ?? "").filter((key) => key !== "" && !key.startsWith("aws:"));
+  const keys = (tags ?? [])
+    .map((tag) => tag.key ?? "")
+    .filter((key) => key !== "" && !key.startsWith("aws:") && !key.startsWith("ecs-takeover:"));
   return keys.length > 0
     ? { status: "pass", detail: `tagged ${keys.join(", ")}` }
     : { status: "fail", detail: "no tags" };

@@ -417,6 +417,60 @@ const handlers: Record<string, (input: Input, context: RequestContext) => unknow
     return output;
   },
 
+  // The settings a trail fix changes (log file validation, regions, bucket); a member left out keeps its value.
+  UpdateTrail: (input, context) => {
+    const { state } = context;
+    const trail = findTrail(state, string(input, "Name"));
+    const unsupported = [
+      "KmsKeyId",
+      "SnsTopicName",
+      "CloudWatchLogsLogGroupArn",
+      "CloudWatchLogsRoleArn",
+      "IsOrganizationTrail",
+    ];
+    const asked = unsupported.filter((name) => input[name] !== undefined);
+    // A gap must be visible, never a silent no-op.
+    if (asked.length > 0) {
+      throw new AwsError(
+        "UnsupportedOperationException",
+        `The sandbox's UpdateTrail does not change ${asked.join(", ")}.`,
+      );
+    }
+    const flag = (name: string, current: boolean) => (input[name] === undefined ? current : input[name] === true);
+    const multiRegion = flag("IsMultiRegionTrail", trail.IsMultiRegionTrail);
+    const globalEvents = flag("IncludeGlobalServiceEvents", trail.IncludeGlobalServiceEvents);
+    if (multiRegion && !globalEvents) {
+      throw new AwsError(
+        "InvalidParameterCombinationException",
+        "Multi-Region trail must include global service events.",
+      );
+    }
+    const bucketName = string(input, "S3BucketName");
+    if (bucketName !== undefined) {
+      const bucket = findBucket(state, bucketName);
+      if (!bucket) throw new AwsError("S3BucketDoesNotExistException", `S3 bucket ${bucketName} does not exist.`);
+      if (!bucketLetsCloudTrailWrite(bucket.Policy)) {
+        throw new AwsError(
+          "InsufficientS3BucketPolicyException",
+          `Incorrect S3 bucket policy is detected for bucket: ${bucketName}`,
+        );
+      }
+      trail.S3BucketName = bucketName;
+    }
+    // An empty string clears a text member, as UpdateTrail documents.
+    if (typeof input.S3KeyPrefix === "string") {
+      if (input.S3KeyPrefix === "") delete trail.S3KeyPrefix;
+      else trail.S3KeyPrefix = input.S3KeyPrefix;
+    }
+    trail.IsMultiRegionTrail = multiRegion;
+    trail.IncludeGlobalServiceEvents = globalEvents;
+    trail.LogFileValidationEnabled = flag("EnableLogFileValidation", trail.LogFileValidationEnabled);
+    context.changed();
+    const { HomeRegion: _home, HasCustomEventSelectors: _c, HasInsightSelectors: _i, ...output } = describeTrail(trail);
+    recordTrailCall(context, "UpdateTrail", trail, input, output);
+    return output;
+  },
+
   DescribeTrails: (input, { state }) => {
     const names = Array.isArray(input.trailNameList) ? (input.trailNameList as string[]) : [];
     // One region in the sandbox: a multi-Region trail has no shadow copies here, so includeShadowTrails changes nothing.
