@@ -168,6 +168,20 @@ export function stepRunner(
       const already = spec.satisfied(before, input);
       if (already !== undefined) {
         outputs.set(step.id, already);
+        const interrupted = interruptedStart(journal, step);
+        if (interrupted) {
+          // A run killed after this call but before journaling it made the change: journal it now, with the state
+          // that run saw before it, so that rollback can still undo it.
+          const undo = spec.undo(input, interrupted.before ?? null, already);
+          record(change, step, {
+            phase: "applied",
+            before: interrupted.before ?? null,
+            after: before,
+            output: already,
+            undo,
+          });
+          return { status: "applied", output: already };
+        }
         record(change, step, { phase: "unchanged", before, output: already });
         return { status: "unchanged", output: already };
       }
@@ -195,6 +209,14 @@ export function stepRunner(
     }
   };
   return { run, record };
+}
+
+/** The last start of this step (same id, same call) that no entry after it finished: a run killed mid-step. */
+function interruptedStart(journal: string, step: Step): JournalEntry | undefined {
+  const entries = readJournal(journal).filter((e) => e.step === step.id && e.kind === "apply");
+  const last = entries[entries.length - 1];
+  if (last?.phase !== "started" || canonical(last.call) !== canonical(step.call)) return undefined;
+  return last;
 }
 
 function specOf(call: Call): ActionSpec {

@@ -1135,8 +1135,9 @@ const handlers: Record<string, (input: Record<string, unknown>, context: Request
       JobType: optional(input, "Granularity") ?? "SERVICE_LEVEL",
       JobCreationDate: context.now,
     };
+    // A report job is a read: it is kept in memory but does not rewrite the state file (a read-only audit or plan
+    // leaves a --state file byte-identical); after a restart its id is simply unknown, as an expired job's would be.
     context.state.iam.jobs.push(job);
-    context.changed();
     return { JobId: job.JobId };
   },
   GetServiceLastAccessedDetails: (input, { state }) => {
