@@ -419,6 +419,15 @@ function deleteRetentionPolicy(input: Input, context: RequestContext) {
   return {};
 }
 
+/** The tags a log group was created (or tagged) with, by its ARN (`arn:…:log-group:<name>`, no `:*`). */
+function listTagsForResource(input: Input, context: RequestContext) {
+  const arn = required(input, "resourceArn");
+  const match = /^arn:[^:]+:logs:([^:]*):([^:]*):log-group:(.+)$/.exec(arn);
+  const group = match && !arn.endsWith(":*") ? context.state.logs.groups[match[3] as string] : undefined;
+  if (!group || match?.[1] !== context.region || match?.[2] !== context.account) throw groupNotFound();
+  return { tags: { ...(group.tags ?? {}) } };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Handlers: streams
 
@@ -906,6 +915,7 @@ export const logsService: ServiceDefinition = {
     DeleteLogGroup: deleteLogGroup,
     PutRetentionPolicy: putRetentionPolicy,
     DeleteRetentionPolicy: deleteRetentionPolicy,
+    ListTagsForResource: listTagsForResource,
     DescribeLogStreams: describeLogStreams,
     CreateLogStream: createLogStream,
     DeleteLogStream: deleteLogStream,
