@@ -4,7 +4,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { projectRoot } from "../project";
-import { redactText } from "../render/redaction";
+import { redactCredentials, redactText } from "../render/redaction";
 import type { Call, Json } from "./plan";
 
 export type JournalPhase = "started" | "applied" | "unchanged" | "failed";
@@ -37,8 +37,10 @@ export function defaultJournalPath(): string {
 /** Appends one entry and syncs it to disk before returning. */
 export function appendJournal(path: string, entry: JournalEntry): void {
   mkdirSync(dirname(path), { recursive: true });
-  // Belt and braces: entries hold no secret by construction; the filter catches one that slipped into an error.
-  const line = `${redactText(JSON.stringify(entry))}\n`;
+  // Belt and braces: entries hold no secret by construction. An error message may quote one (the full filter); the
+  // other values are ours and structured, so only credential formats are masked there ("SecretString" is a key).
+  const safe = { ...entry, ...(entry.error === undefined ? {} : { error: redactText(entry.error) }) };
+  const line = `${JSON.stringify(safe, (_key, value: unknown) => (typeof value === "string" ? redactCredentials(value) : value))}\n`;
   const fd = openSync(path, "a", 0o600);
   try {
     writeSync(fd, line);

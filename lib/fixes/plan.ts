@@ -71,7 +71,7 @@ export type TaskDefinitionEdit =
   | { readonly kind: "execution-role"; readonly roleArn: string | StepOutput }
   | { readonly kind: "task-role"; readonly roleArn: string | StepOutput }
   | {
-      /** Set the log configuration of a container that has none. */
+      /** Set (or replace) the log configuration of a container. */
       readonly kind: "log-configuration";
       readonly container: string;
       readonly logConfiguration: { readonly [key: string]: Json };

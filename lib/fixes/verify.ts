@@ -23,7 +23,10 @@ export async function verify(aws: Aws, plan: Plan): Promise<Verification[]> {
     .filter((change) => change.check !== "deploy")
     .map((change) => {
       const check = findCheck(change.check);
-      const verdicts = (check?.run(snapshot) ?? []).filter((v) => v.resource === change.resource);
+      const all = check?.run(snapshot) ?? [];
+      // A revision a fix replaced is no longer judged (checks judge what services run): then judge its successors.
+      const own = all.filter((v) => v.resource === change.resource);
+      const verdicts = own.length > 0 ? own : all;
       return {
         check: change.check,
         resource: change.resource,

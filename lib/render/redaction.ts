@@ -15,6 +15,20 @@ const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:)([^/\s@]+)(@)/gi;
 
 /** Masks credentials of known formats and the values of secret-named assignments. */
 export function redactText(text: string): string {
+  let out = redactCredentials(text);
+  out = out.replace(
+    NAME_VALUE,
+    (match, head: string, _q1: string, _q2: string, name: string, _q3: string, quote: string, value: string) => {
+      const verdict = detectSecret(name, value);
+      const hide = verdict.secret && verdict.reason !== "entropy" && value !== REDACTED;
+      return hide ? `${head}${quote}${REDACTED}${quote}` : match;
+    },
+  );
+  return redactAssignments(out);
+}
+
+/** Masks only credentials of known formats and URL passwords: for structured values whose names are ours. */
+export function redactCredentials(text: string): string {
   let out = text.replace(
     URL_PASSWORD,
     (_match, before: string, _password: string, at: string) => `${before}${REDACTED}${at}`,
@@ -27,15 +41,7 @@ export function redactText(text: string): string {
     );
     out = out.replace(global, REDACTED);
   }
-  out = out.replace(
-    NAME_VALUE,
-    (match, head: string, _q1: string, _q2: string, name: string, _q3: string, quote: string, value: string) => {
-      const verdict = detectSecret(name, value);
-      const hide = verdict.secret && verdict.reason !== "entropy" && value !== REDACTED;
-      return hide ? `${head}${quote}${REDACTED}${quote}` : match;
-    },
-  );
-  return redactAssignments(out);
+  return out;
 }
 
 /**
