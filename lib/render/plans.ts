@@ -13,7 +13,7 @@ import {
   type Step,
 } from "../fixes/plan";
 import { describeEdit } from "../fixes/task-definition";
-import { REDACTED, redactText } from "./redaction";
+import { REDACTED, redactCredentials, redactText } from "./redaction";
 
 /** A step's input as shown: markers replaced by what they stand for. */
 export function displayInput(input: Input): unknown {
@@ -62,7 +62,8 @@ export function planJson(plan: Plan, result?: ApplyResult, verified?: unknown): 
     ...(result?.failed ? { failed: result.failed } : {}),
     ...(verified === undefined ? {} : { verified }),
   };
-  return `${redactText(JSON.stringify(body, null, 2))}\n`;
+  // Structured: each string value is checked for credential formats; the text filter would break the JSON.
+  return `${JSON.stringify(body, (_key, value: unknown) => (typeof value === "string" ? redactCredentials(value) : value), 2)}\n`;
 }
 
 /** Steps to run, across the plan's changes (manual ones have none). */

@@ -35,6 +35,7 @@ const run = async (args: string[]) => {
 let shown: CliResult;
 let shownAgain: string;
 let stateBefore = "";
+let stateAfterShowing = "";
 let applied: CliResult;
 let afterAudit: CliResult;
 let second: CliResult;
@@ -43,6 +44,7 @@ beforeAll(async () => {
   shown = await run(["fix", "--all"]);
   stateBefore = readFileSync(state, "utf8");
   shownAgain = (await run(["fix", "--all", "--format", "json"])).stdout;
+  stateAfterShowing = readFileSync(state, "utf8");
   applied = await run(["fix", "--all", "--apply", "--yes"]);
   afterAudit = await run(["audit", "--format", "json"]);
   second = await run(["fix", "--all", "--apply", "--yes"]);
@@ -53,7 +55,7 @@ describe("fix", () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/task-sg-open — /);
     expect(shown.stdout).toMatch(/risk: /);
-    expect(readFileSync(state, "utf8")).toBe(stateBefore);
+    expect(stateAfterShowing === stateBefore).toBe(true);
     const json = JSON.parse(shownAgain) as { plans: { check: string; manual: boolean; steps: unknown[] }[] };
     expect(json.plans.some((p) => p.check === "deploy")).toBe(true);
     expect(json.plans.filter((p) => p.check === "deploy")).toHaveLength(1);
