@@ -31,7 +31,13 @@ export const ECS_ACTIONS: ActionTable = {
     }),
     // The revision stays registered (never deleted): undoing the deployment is UpdateService's undo.
     undo: () => [],
-    iam: ["ecs:RegisterTaskDefinition", "ecs:TagResource", "iam:PassRole"],
+    iam: [
+      "ecs:RegisterTaskDefinition",
+      "ecs:TagResource",
+      "ecs:ListTaskDefinitions",
+      "ecs:DescribeTaskDefinition",
+      "iam:PassRole",
+    ],
   },
   UpdateService: {
     observe: async (aws, input) => {
@@ -91,6 +97,7 @@ export const ECS_ACTIONS: ActionTable = {
       const settings = wanted.map((s) => ({ name: s.name, value: previous.get(s.name) ?? "disabled" }));
       return [{ service: "ecs", action: "UpdateClusterSettings", input: { cluster: String(input.cluster), settings } }];
     },
+    iam: ["ecs:UpdateClusterSettings", "ecs:DescribeClusters"],
   },
   StopTask: {
     observe: async (aws, input) => {
@@ -107,6 +114,7 @@ export const ECS_ACTIONS: ActionTable = {
     output: () => ({}),
     // A stopped task cannot be restarted; its service starts a replacement by itself.
     undo: () => [],
+    iam: ["ecs:StopTask", "ecs:DescribeTasks"],
   },
 };
 

@@ -37,6 +37,7 @@ export const IAM_ACTIONS: ActionTable = {
     },
     output: (response) => ({ Arn: String((response.Role as { Arn?: string } | undefined)?.Arn ?? "") }),
     undo: (input) => [{ service: "iam", action: "DeleteRole", input: { RoleName: String(input.RoleName) } }],
+    iam: ["iam:CreateRole", "iam:GetRole", "iam:TagRole"],
   },
   DeleteRole: {
     observe: async (aws, input) => {
@@ -50,6 +51,7 @@ export const IAM_ACTIONS: ActionTable = {
     satisfied: (observed) => (observed === null ? {} : undefined),
     output: () => ({}),
     undo: () => [],
+    iam: ["iam:DeleteRole", "iam:GetRole"],
   },
   AttachRolePolicy: attachment("attach"),
   DetachRolePolicy: attachment("detach"),
@@ -77,11 +79,13 @@ function attachment(kind: "attach" | "detach"): ActionSpec {
         input: { RoleName: String(input.RoleName), PolicyArn: String(input.PolicyArn) },
       },
     ],
+    iam: [kind === "attach" ? "iam:AttachRolePolicy" : "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies"],
   };
 }
 
 function putPolicy(principal: Principal): ActionSpec {
   return {
+    iam: [`iam:Put${principal}Policy`, `iam:Get${principal}Policy`],
     observe: async (aws, input) => toJson({ document: await inlinePolicy(aws, principal, input) }),
     satisfied: (observed, input) =>
       canonical(field(observed, "document")) === canonical(parseDocument(String(input.PolicyDocument ?? "")))
@@ -107,6 +111,7 @@ function putPolicy(principal: Principal): ActionSpec {
 
 function deletePolicy(principal: Principal): ActionSpec {
   return {
+    iam: [`iam:Delete${principal}Policy`, `iam:Get${principal}Policy`],
     observe: async (aws, input) => toJson({ document: await inlinePolicy(aws, principal, input) }),
     satisfied: (observed) => (field(observed, "document") === null ? {} : undefined),
     output: () => ({}),
