@@ -11,18 +11,21 @@ const readOutputs = (path: string) =>
   parseNotebook(readFileSync(path, "utf8")).cells.flatMap((cell) => (cell.cell_type === "code" ? cell.outputs : []));
 
 describe("ecs-takeover run", () => {
-  test("runs the first notebook and saves one chart display with SVG and vega-lite", async () => {
+  test("runs the first notebook on the sandbox: its picture and tables, and the CPU chart, each with SVG and vega-lite", async () => {
     const out = join(dirname(writeTempNotebook(["1"])), "start here.ipynb");
-    const result = await cli(["run", join(projectRoot, "notebooks/00-start-here.ipynb"), "--out", out]);
+    const result = await cli(["run", join(projectRoot, "notebooks/00-start-here.ipynb"), "--sandbox", "--out", out]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^ran 2 cells in [\d.]+ s; wrote /);
-    const charts = readOutputs(out).filter((output) => output.output_type === "display_data");
-    expect(charts).toHaveLength(1);
-    const data = (charts[0] as { data: Record<string, unknown> }).data;
-    expect(data["application/vnd.vegalite.v5+json"]).toMatchObject({ title: "CPU per task: the average hides task B" });
-    expect([data["image/svg+xml"]].flat().join("")).toMatch(/^<svg[\s\S]*task B[\s\S]*<\/svg>$/);
-  });
+    expect(result.stdout).toMatch(/^ran \d+ cells in [\d.]+ s; wrote /);
+    const charts = readOutputs(out).flatMap((output) =>
+      output.output_type === "display_data" && output.data["application/vnd.vegalite.v5+json"] ? [output.data] : [],
+    );
+    expect(charts.map((data) => data["application/vnd.vegalite.v5+json"])).toMatchObject([
+      { title: { text: "my-cluster: what runs, and who may reach it" } },
+      { title: "CPU per task: the average hides task B" },
+    ]);
+    expect([charts[1]?.["image/svg+xml"]].flat().join("")).toMatch(/^<svg[\s\S]*task B[\s\S]*<\/svg>$/);
+  }, 180_000);
 
   test("a failing second cell: exit 1, one line naming cell 2 and the error, the notebook so far written", async () => {
     const path = writeTempNotebook(["console.log('one')", 'throw new Error("boom")', "console.log('three')"]);
