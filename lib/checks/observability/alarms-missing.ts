@@ -1,7 +1,8 @@
 // alarms-missing: no CloudWatch alarm watches the service — neither its own metrics (AWS/ECS or
 // ECS/ContainerInsights with its ClusterName and ServiceName) nor its load balancer or target group
-// (AWS/ApplicationELB with the LoadBalancer or TargetGroup dimension). Metric-math alarms count by the metrics
-// they read.
+// (AWS/ApplicationELB with the LoadBalancer or TargetGroup dimension). A service behind a load balancer needs the
+// two signals its users feel: an alarm on 5xx answers and one on latency (TargetResponseTime). Metric-math alarms
+// count by the metrics they read.
 import type { MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import type { Plain, Snapshot, SnapshotService } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
@@ -38,13 +39,23 @@ export const meta: CheckMeta = {
 type Dimensions = readonly { Name?: string; Value?: string }[];
 
 /** Every metric an alarm reads: its own, or each of a metric-math alarm's. */
-function alarmMetrics(alarm: Plain<MetricAlarm>): { namespace: string; dimensions: Dimensions }[] {
-  if (alarm.Namespace) return [{ namespace: alarm.Namespace, dimensions: alarm.Dimensions ?? [] }];
+function alarmMetrics(alarm: Plain<MetricAlarm>): { namespace: string; name: string; dimensions: Dimensions }[] {
+  if (alarm.Namespace) {
+    return [{ namespace: alarm.Namespace, name: alarm.MetricName ?? "", dimensions: alarm.Dimensions ?? [] }];
+  }
   return (alarm.Metrics ?? []).flatMap((query) => {
     const metric = query.MetricStat?.Metric;
-    return metric?.Namespace ? [{ namespace: metric.Namespace, dimensions: metric.Dimensions ?? [] }] : [];
+    return metric?.Namespace
+      ? [{ namespace: metric.Namespace, name: metric.MetricName ?? "", dimensions: metric.Dimensions ?? [] }]
+      : [];
   });
 }
+
+/** The user-facing signals of a load-balanced service, by the ALB metrics that carry them. */
+const FRONT_SIGNALS: readonly { readonly label: string; readonly metrics: readonly string[] }[] = [
+  { label: "5xx answers", metrics: ["HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"] },
+  { label: "latency", metrics: ["TargetResponseTime"] },
+];
 
 const dimension = (dimensions: Dimensions, name: string) => dimensions.find((d) => d.Name === name)?.Value;
 
@@ -93,8 +104,9 @@ function watchedBy(snapshot: Snapshot, service: SnapshotService): Watched {
   };
 }
 
-function watches(alarm: Plain<MetricAlarm>, watched: Watched): boolean {
-  return alarmMetrics(alarm).some(({ namespace, dimensions }) => {
+function watches(alarm: Plain<MetricAlarm>, watched: Watched, metricNames?: readonly string[]): boolean {
+  return alarmMetrics(alarm).some(({ namespace, name, dimensions }) => {
+    if (metricNames !== undefined && !metricNames.includes(name)) return false;
     if (namespace === "AWS/ECS" || namespace === "ECS/ContainerInsights") {
       return (
         dimension(dimensions, "ClusterName") === watched.cluster &&
@@ -115,8 +127,20 @@ export function run(snapshot: Snapshot): Verdict[] {
     if (alarms.status === "unknown") return unknownJudgement(alarms);
     const watched = watchedBy(snapshot, service);
     const watching = alarms.value.filter((alarm) => watches(alarm, watched));
-    if (watching.length > 0) {
+    const unwatched =
+      watched.targetGroupArns.length === 0
+        ? []
+        : FRONT_SIGNALS.filter((signal) => !alarms.value.some((alarm) => watches(alarm, watched, signal.metrics)));
+    if (watching.length > 0 && unwatched.length === 0) {
       return { status: "pass", detail: `watched by ${watching.map((alarm) => alarm.AlarmName).join(", ")}` };
+    }
+    if (watching.length > 0) {
+      return {
+        status: "fail",
+        detail:
+          `watched by ${watching.map((alarm) => alarm.AlarmName).join(", ")}, but no alarm on its ` +
+          `${unwatched.map((signal) => signal.label).join(" or ")} behind the load balancer`,
+      };
     }
     // An alarm on the load balancer may exist, but without the target groups we cannot tell which balancer is ours.
     if (watched.targetGroupArns.length > 0 && snapshot.targetGroups.status === "unknown") {

@@ -94,7 +94,9 @@ function alarmSteps(cluster: string, service: string, targets: { balancer: strin
       ),
     );
   }
-  steps.push(
+  // CPU first: the check passes once the 5xx and latency alarms exist, so a run killed between alarms leaves it
+  // failing and the rerun completes the same set.
+  steps.unshift(
     alarmStep(
       {
         AlarmName: `${service}-cpu-high`,

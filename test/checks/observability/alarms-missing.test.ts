@@ -34,7 +34,16 @@ describe("alarms-missing", () => {
         { Name: "LoadBalancer", Value: "app/my-web-alb/50dc6c495c0c9188" },
       ],
     };
-    expect(run(inheritedSnapshot({ alarms: known([targetGroup]) }))).toMatchObject([{ status: "pass" }]);
+    // Watched, but not on what users feel: a service behind a load balancer needs 5xx and latency alarms.
+    const [partly] = run(inheritedSnapshot({ alarms: known([targetGroup]) }));
+    expect(partly).toMatchObject({ status: "fail" });
+    expect(partly?.status === "fail" && partly.detail).toMatch(/no alarm on its 5xx answers or latency/);
+    const latency = {
+      AlarmName: "latency",
+      Namespace: "AWS/ApplicationELB",
+      MetricName: "TargetResponseTime",
+      Dimensions: [{ Name: "TargetGroup", Value: "targetgroup/my-web-tg/73e2d6bc24d8a067" }],
+    };
     const math = {
       AlarmName: "error-rate",
       Metrics: [
@@ -52,7 +61,8 @@ describe("alarms-missing", () => {
         },
       ],
     };
-    expect(run(inheritedSnapshot({ alarms: known([math]) }))).toMatchObject([{ status: "pass" }]);
+    expect(run(inheritedSnapshot({ alarms: known([math]) }))).toMatchObject([{ status: "fail" }]);
+    expect(run(inheritedSnapshot({ alarms: known([math, latency]) }))).toMatchObject([{ status: "pass" }]);
   });
 
   test("does not count alarms on another service or another load balancer", () => {

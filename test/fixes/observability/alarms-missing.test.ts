@@ -16,15 +16,15 @@ describe("alarms-missing fix", () => {
       "cloudWatch:PutMetricAlarm",
     ]);
     expect(change.steps.map((s) => s.id)).toEqual([
+      "cloudwatch:PutMetricAlarm:my-web-service-cpu-high",
       "cloudwatch:PutMetricAlarm:my-web-service-target-5xx",
       "cloudwatch:PutMetricAlarm:my-web-service-target-latency-p99",
-      "cloudwatch:PutMetricAlarm:my-web-service-cpu-high",
     ]);
     const dimensions = [
       { Name: "LoadBalancer", Value: BALANCER },
       { Name: "TargetGroup", Value: TARGET_GROUP },
     ];
-    expect(change.steps[0]?.call.input).toMatchObject({
+    expect(change.steps[1]?.call.input).toMatchObject({
       AlarmName: "my-web-service-target-5xx",
       Namespace: "AWS/ApplicationELB",
       MetricName: "HTTPCode_Target_5XX_Count",
@@ -36,7 +36,7 @@ describe("alarms-missing fix", () => {
       ComparisonOperator: "GreaterThanThreshold",
       TreatMissingData: "notBreaching",
     });
-    expect(change.steps[1]?.call.input).toMatchObject({
+    expect(change.steps[2]?.call.input).toMatchObject({
       MetricName: "TargetResponseTime",
       Dimensions: dimensions,
       ExtendedStatistic: "p99",
@@ -44,7 +44,7 @@ describe("alarms-missing fix", () => {
       DatapointsToAlarm: 3,
       EvaluationPeriods: 5,
     });
-    expect(change.steps[2]?.call.input).toMatchObject({
+    expect(change.steps[0]?.call.input).toMatchObject({
       Namespace: "AWS/ECS",
       MetricName: "CPUUtilization",
       Dimensions: [
