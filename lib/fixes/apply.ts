@@ -80,6 +80,7 @@ export async function apply(aws: Aws, plan: Plan, options: ApplyOptions): Promis
     const identity = await whoAmI(aws);
     const refused = await staleness(aws, plan, identity.account, journal);
     if (refused.length > 0) return { plan: plan.id, applied: [], unchanged: [], refused };
+    await recoverInterrupted(aws, journal, identity.arn);
     const runner = stepRunner(aws, plan, journal, identity.arn, "apply");
     const applied: string[] = [];
     const unchanged: string[] = [];
@@ -209,6 +210,43 @@ export function stepRunner(
     }
   };
   return { run, record };
+}
+
+/**
+ * Finishes the story of steps a killed run started and never journaled again (the fresh plan may no longer hold
+ * them: their check passes now). Each is observed: done → journaled as applied with the calls that undo it, so
+ * rollback still can; not done → journaled as failed, interrupted. A step whose input needs an earlier step's output
+ * cannot be observed here; it is left for the plan that holds it (interruptedStart).
+ */
+async function recoverInterrupted(aws: Aws, journal: string, identity: string): Promise<void> {
+  const entries = readJournal(journal).filter((e) => e.kind === "apply");
+  const last = new Map<string, JournalEntry>();
+  for (const entry of entries) last.set(entry.step, entry);
+  for (const entry of last.values()) {
+    if (entry.phase !== "started") continue;
+    const spec = actionSpec(entry.call.service, entry.call.action);
+    let input: ResolvedInput;
+    try {
+      input = (await resolveInput(aws, entry.call.input, new Map())) as ResolvedInput;
+    } catch {
+      continue;
+    }
+    if (!spec) continue;
+    const record = (fields: Partial<JournalEntry>) =>
+      appendJournal(journal, { ...entry, time: aws.now().toISOString(), identity, ...fields });
+    try {
+      const now = await spec.observe(aws, input);
+      const done = spec.satisfied(now, input);
+      if (done === undefined) {
+        record({ phase: "failed", error: "interrupted (the process was killed) before it took effect" });
+      } else {
+        const undo = spec.undo(input, entry.before ?? null, done);
+        record({ phase: "applied", after: now, output: done, undo });
+      }
+    } catch (error) {
+      record({ phase: "failed", error: `interrupted; its effect could not be read: ${errorLine(error)}` });
+    }
+  }
 }
 
 /** The last start of this step (same id, same call) that no entry after it finished: a run killed mid-step. */
