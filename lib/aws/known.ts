@@ -2,6 +2,7 @@
 // IAM action that was missing (DESIGN §2, fail closed). Failures of the environment itself — no credentials,
 // expired credentials, an endpoint that does not answer — are told apart so the CLI can exit 3.
 import type { Known } from "../inventory/snapshot";
+import { redactText } from "../render/redaction";
 
 /** Error codes each protocol family uses for a denied action. */
 const DENIAL_CODES = new Set([
@@ -102,11 +103,14 @@ export function oneLine(message: string, max = 300): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** The unknown that an error stands for, reading `action` ("ecs:DescribeTaskDefinition"). */
+/**
+ * The unknown that an error stands for, reading `action` ("ecs:DescribeTaskDefinition"). The message goes into the
+ * Snapshot and every output: AWS messages may quote request values, so it passes the redaction filter first.
+ */
 export function unknownFrom<T>(action: string, error: unknown): Known<T> {
   const code = errorCode(error);
   const text = error instanceof Error ? error.message : String(error);
-  const message = oneLine(text || code);
+  const message = redactText(oneLine(text || code));
   if (isDenial(error)) {
     return { status: "unknown", error: code, missing: deniedAction(text) ?? action, message };
   }

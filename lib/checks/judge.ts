@@ -57,6 +57,17 @@ export function judgedTaskDefinitions(snapshot: Snapshot): JudgedTaskDefinition[
   }));
 }
 
+/**
+ * The unknowns that leave the judged task definitions incomplete: the services unread (one verdict for the cluster),
+ * or a definition unread. Checks that judge what the definitions name (images, repositories) start with these.
+ */
+export function unreadDefinitions(snapshot: Snapshot): Verdict[] {
+  if (snapshot.services.status === "unknown") return [unknownVerdict(clusterLabel(snapshot), snapshot.services)];
+  return judgedTaskDefinitions(snapshot).flatMap((judged) =>
+    judged.definition.status === "unknown" ? [unknownVerdict(judged.name, judged.definition)] : [],
+  );
+}
+
 /** A verdict before it is given its resource name. */
 export type Judgement =
   | { readonly status: "pass"; readonly detail?: string }

@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { type Aws, errorCode } from "../aws/index";
+import { redactText } from "../render/redaction";
 import { findService, type ServiceRef } from "./deployments";
 
 export {
@@ -182,7 +183,11 @@ export async function runInsightsQuery(aws: Aws, query: InsightsQuery): Promise<
     if (status === "Complete") {
       const rows = (output.results ?? []).map((row) => {
         const record: Record<string, string> = {};
-        for (const cell of row) if (cell.field && cell.field !== "@ptr") record[cell.field] = cell.value ?? "";
+        for (const cell of row) {
+          if (!cell.field || cell.field === "@ptr") continue;
+          // Log lines are the app's own text: a password it logged must not reach a notebook's output (DESIGN §2).
+          record[cell.field] = redactText(cell.value ?? "");
+        }
         return record;
       });
       return { queryId, rows, statistics };
@@ -292,7 +297,7 @@ export async function tail(aws: Aws, options: TailOptions): Promise<LogLine[]> {
       time: event.timestamp ?? 0,
       stream,
       ...(taskId ? { taskId } : {}),
-      message: (event.message ?? "").replace(/\n$/, ""),
+      message: redactText((event.message ?? "").replace(/\n$/, "")),
     };
   });
 }

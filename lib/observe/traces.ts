@@ -6,6 +6,8 @@ import {
   type TraceSummary as XRayTraceSummary,
 } from "@aws-sdk/client-xray";
 import type { Aws } from "../aws/client";
+import { detectSecret } from "../inventory/secret-detection";
+import { REDACTED, redactText } from "../render/redaction";
 import type { SegmentDocument, Trace } from "./traces-tree";
 
 export {
@@ -110,7 +112,7 @@ function summaryOf(summary: XRayTraceSummary): TraceSummary | undefined {
     annotations[name] = values
       .map((value) => {
         const v = value.AnnotationValue;
-        return v?.StringValue ?? v?.NumberValue ?? v?.BooleanValue;
+        return v?.StringValue === undefined ? (v?.NumberValue ?? v?.BooleanValue) : annotationText(name, v.StringValue);
       })
       .filter((value): value is AnnotationValue => value !== undefined);
   }
@@ -135,6 +137,11 @@ function summaryOf(summary: XRayTraceSummary): TraceSummary | undefined {
     annotations,
     services,
   };
+}
+
+/** An annotation is the app's own text: masked when its name or value looks secret (DESIGN §2). */
+function annotationText(name: string, value: string): string {
+  return detectSecret(name, value).secret ? REDACTED : redactText(value);
 }
 
 /** A trace id's second field is its start, in hex epoch seconds. */

@@ -5,9 +5,9 @@
 // scan here to read.
 import type { Snapshot, SnapshotImage } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { judgedTaskDefinitions, unknownVerdict } from "../judge";
+import { unknownVerdict, unreadDefinitions } from "../judge";
 import { securityHub } from "../references";
-import { clusterLabel, TASK_DEFINITION_READS } from "../runtime/scope";
+import { TASK_DEFINITION_READS } from "../runtime/scope";
 import { shortImageName } from "./repositories";
 
 const SEVERITY_ORDER = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED", "UNTRIAGED"];
@@ -79,10 +79,8 @@ function judgeImage(image: SnapshotImage): Verdict {
 
 export function run(snapshot: Snapshot): Verdict[] {
   // Which images are in use comes from the task definitions: without them, the images are unknown too.
-  if (snapshot.services.status === "unknown") return [unknownVerdict(clusterLabel(snapshot), snapshot.services)];
-  const unread = judgedTaskDefinitions(snapshot).flatMap((judged) =>
-    judged.definition.status === "unknown" ? [unknownVerdict(judged.name, judged.definition)] : [],
-  );
+  const unread = unreadDefinitions(snapshot);
+  if (snapshot.services.status === "unknown") return unread;
   const images = snapshot.images.filter((image) => image.repositoryName !== undefined).map(judgeImage);
   return [...unread, ...images];
 }

@@ -2,7 +2,7 @@
 // write them (`my-web-app:v1`).
 import type { Snapshot, SnapshotRepository } from "../../inventory/snapshot";
 import type { Verdict } from "../check";
-import { unknownVerdict } from "../judge";
+import { TASK_DEFINITION_READS, unknownVerdict, unreadDefinitions } from "../judge";
 import type { Judgement } from "../runtime/scope";
 
 export function repositoryName(repository: SnapshotRepository): string {
@@ -11,21 +11,27 @@ export function repositoryName(repository: SnapshotRepository): string {
 
 /**
  * Judges each repository. When the repositories could not be read, each repository the images come from is
- * unknown (or, when not even that is known, the registry as a whole).
+ * unknown (or, when not even that is known, the registry as a whole). Which repositories are in use comes from the
+ * task definitions: an unread definition (or unread services) is unknown too, never a repository left out silently.
  */
 export function eachRepository(snapshot: Snapshot, judge: (repository: SnapshotRepository) => Judgement): Verdict[] {
+  const unread = unreadDefinitions(snapshot);
+  if (snapshot.services.status === "unknown") return unread;
   if (snapshot.repositories.status === "unknown") {
     const unknown = snapshot.repositories;
     const names = [
       ...new Set(snapshot.images.flatMap((image) => (image.repositoryName ? [image.repositoryName] : []))),
     ];
-    if (names.length === 0) return [unknownVerdict(`ECR registry ${snapshot.account}`, unknown)];
-    return names.map((name) => unknownVerdict(`repository ${name}`, unknown));
+    if (names.length === 0) return [...unread, unknownVerdict(`ECR registry ${snapshot.account}`, unknown)];
+    return [...unread, ...names.map((name) => unknownVerdict(`repository ${name}`, unknown))];
   }
-  return snapshot.repositories.value.map((repository) => ({
-    ...judge(repository),
-    resource: repositoryName(repository),
-  }));
+  return [
+    ...unread,
+    ...snapshot.repositories.value.map((repository) => ({
+      ...judge(repository),
+      resource: repositoryName(repository),
+    })),
+  ];
 }
 
 /** An image reference split as Docker reads it: `registry/path/name[:tag][@digest]`. */
@@ -57,4 +63,4 @@ export function shortImageName(image: string): string {
 }
 
 /** Image checks read the repositories; the images in use come from the task definitions the services run. */
-export const REPOSITORY_READS = ["ecr:DescribeRepositories"] as const;
+export const REPOSITORY_READS = [...TASK_DEFINITION_READS, "ecr:DescribeRepositories"];

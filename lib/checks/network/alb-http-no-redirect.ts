@@ -23,7 +23,11 @@ export const meta: CheckMeta = {
     ),
   ],
   fix: { id: "alb-http-no-redirect", manual: false },
+  // The load balancers are those in front of the services: found through the services' target groups.
   reads: [
+    "ecs:ListServices",
+    "ecs:DescribeServices",
+    "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeRules",
@@ -31,7 +35,8 @@ export const meta: CheckMeta = {
 };
 
 export function run(snapshot: Snapshot): Verdict[] {
-  const balancers = snapshot.loadBalancers;
+  // Unread services leave their load balancers unfound: that is unknown, not "no load balancer".
+  const balancers = snapshot.services.status === "unknown" ? snapshot.services : snapshot.loadBalancers;
   if (balancers.status === "unknown") {
     return [unknownVerdict(`load balancers of cluster ${snapshot.scope.cluster}`, balancers)];
   }

@@ -85,8 +85,12 @@ export function taskGroupOpenings(group: Group, taskGroup: TaskGroup): Ingress[]
   );
 }
 
-/** The security groups of the data stores, each with the data stores it guards. */
+/**
+ * The security groups of the data stores, each with the data stores it guards. Data stores are looked for in the
+ * VPCs of the services' tasks and target groups: with the services unread, none found means unknown, not none.
+ */
 export function dataStoreGroups(snapshot: Snapshot): Known<Map<string, DataStore[]>> {
+  if (snapshot.services.status === "unknown") return snapshot.services;
   if (snapshot.dataStores.status === "unknown") return snapshot.dataStores;
   const byGroup = new Map<string, DataStore[]>();
   for (const store of snapshot.dataStores.value) {

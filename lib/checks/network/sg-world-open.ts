@@ -5,9 +5,9 @@
 // data store's group open to the world). A group whose only world-open rules are those gets no verdict here.
 import type { Snapshot } from "../../inventory/snapshot";
 import type { Check, CheckMeta, Verdict } from "../check";
-import { unknownVerdict } from "../judge";
+import { firstUnknown, unknownVerdict } from "../judge";
 import { awsDoc, securityHub, seedTalk } from "../references";
-import { ingressKey, openingsReportedElsewhere } from "./paths";
+import { dataStoreGroups, ingressKey, openingsReportedElsewhere } from "./paths";
 import {
   type Group,
   groupLabel,
@@ -47,11 +47,17 @@ export const meta: CheckMeta = {
 };
 
 export function run(snapshot: Snapshot): Verdict[] {
+  const scope = `security groups of cluster ${snapshot.scope.cluster}`;
   const groups = snapshot.securityGroups;
-  if (groups.status === "unknown")
-    return [unknownVerdict(`security groups of cluster ${snapshot.scope.cluster}`, groups)];
+  if (groups.status === "unknown") return [unknownVerdict(scope, groups)];
+  // The groups are found through the services, their load balancers and the data stores they reach: a part that
+  // could not be read leaves its groups out, which must read as unknown, not as nothing open to the world.
+  const unread = firstUnknown(snapshot.services, snapshot.loadBalancers, dataStoreGroups(snapshot));
   const reported = openingsReportedElsewhere(snapshot, groups.value);
-  return groups.value.flatMap((group) => judge(snapshot, group, reported));
+  return [
+    ...(unread ? [unknownVerdict(scope, unread)] : []),
+    ...groups.value.flatMap((group) => judge(snapshot, group, reported)),
+  ];
 }
 
 function judge(snapshot: Snapshot, group: Group, reported: ReadonlySet<string>): Verdict[] {

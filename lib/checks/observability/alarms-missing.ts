@@ -134,6 +134,10 @@ export function run(snapshot: Snapshot): Verdict[] {
     if (watching.length > 0 && unwatched.length === 0) {
       return { status: "pass", detail: `watched by ${watching.map((alarm) => alarm.AlarmName).join(", ")}` };
     }
+    // An alarm on the load balancer may exist, but without the target groups we cannot tell which balancer is ours.
+    if (watched.targetGroupArns.length > 0 && snapshot.targetGroups.status === "unknown") {
+      return unknownJudgement(snapshot.targetGroups);
+    }
     if (watching.length > 0) {
       return {
         status: "fail",
@@ -141,10 +145,6 @@ export function run(snapshot: Snapshot): Verdict[] {
           `watched by ${watching.map((alarm) => alarm.AlarmName).join(", ")}, but no alarm on its ` +
           `${unwatched.map((signal) => signal.label).join(" or ")} behind the load balancer`,
       };
-    }
-    // An alarm on the load balancer may exist, but without the target groups we cannot tell which balancer is ours.
-    if (watched.targetGroupArns.length > 0 && snapshot.targetGroups.status === "unknown") {
-      return unknownJudgement(snapshot.targetGroups);
     }
     return { status: "fail", detail: "no CloudWatch alarm on the service's metrics or its load balancer" };
   });
