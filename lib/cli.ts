@@ -18,7 +18,7 @@ export function buildProgram(): Command {
     )
     .version(packageVersion(), "--version")
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`ecs-takeover: ${text.replace(/^error: /, "")}`) })
+    .configureOutput({ outputError: (text, write) => write(errorLine(text.replace(/^error: /, ""))) })
     .showSuggestionAfterError();
   registerRunCommand(program);
   registerNotebookCommand(program);
@@ -41,17 +41,25 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (isCliError(error)) {
-      process.stderr.write(`ecs-takeover: ${redactText(error.message)}\n`);
+      process.stderr.write(errorLine(error.message));
       return error.exitCode;
     }
     if (error instanceof KernelError) {
-      process.stderr.write(`ecs-takeover: cannot run the TypeScript kernel: ${redactText(error.message)}\n`);
+      process.stderr.write(errorLine(`cannot run the TypeScript kernel: ${error.message}`));
       return 3;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`ecs-takeover: unexpected error: ${redactText(message.split("\n")[0] ?? "")}\n`);
+    process.stderr.write(errorLine(`unexpected error: ${message.split("\n")[0] ?? ""}`));
     return 1;
   }
+}
+
+/**
+ * An error as DESIGN §8 wants it: one line on stderr (commander's "Did you mean …?" and multi-line messages are
+ * joined), through the redaction filter (a flag's value or a cell's message may quote a secret).
+ */
+function errorLine(message: string): string {
+  return `ecs-takeover: ${redactText(message.trim().replace(/\s*\n\s*/g, " "))}\n`;
 }
 
 /** Parses a positive number of seconds for commander, as a usage error when it is not one. */

@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { EnvironmentError, UsageError } from "../errors";
 import { parseClockStart } from "../sandbox/clock";
 import { parseFaults } from "../sandbox/faults";
+import { StateFileError } from "../sandbox/persist";
 import { isScenario, SCENARIOS, type ScenarioName } from "../sandbox/scenarios/index";
 import { type Sandbox, startSandbox } from "../sandbox/server";
 
@@ -37,7 +38,7 @@ export const SANDBOX_REGION = "ap-northeast-1";
 export function addConnectionOptions(command: Command): Command {
   return command
     .option("--profile <name>", "AWS profile (default: the standard credential chain)")
-    .option("--region <region>", "AWS region")
+    .option("--region <region>", "AWS region", parseRegion)
     .option("--endpoint <url>", "send AWS calls to this endpoint (default: AWS_ENDPOINT_URL)", parseEndpoint)
     .option("--request-timeout <ms>", "give up on one AWS request after this long", parsePositiveInteger)
     .addOption(
@@ -159,6 +160,7 @@ async function startEmbeddedSandbox(scenario: ScenarioName, flags: ConnectionFla
     return await startSandbox({ ...sandboxOptions(scenario, flags), port: 0 });
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (error instanceof StateFileError) throw new UsageError(error.message);
     throw new EnvironmentError(`cannot start the sandbox: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -184,6 +186,14 @@ function parseEndpoint(value: string): string {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError("expected an http(s) URL");
   return value.replace(/\/+$/, "");
+}
+
+/** A region is a host name label (the SDK builds endpoints from it); which regions exist is AWS's to say. */
+function parseRegion(value: string): string {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) {
+    throw new InvalidArgumentError("expected a region such as ap-northeast-1");
+  }
+  return value;
 }
 
 function parsePositiveInteger(value: string): number {

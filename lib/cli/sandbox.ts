@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { parsePort } from "../cli";
 import { EnvironmentError, UsageError } from "../errors";
+import { StateFileError } from "../sandbox/persist";
 import { isScenario, SCENARIOS } from "../sandbox/scenarios/index";
 import { startSandbox } from "../sandbox/server";
 import { SANDBOX_CREDENTIALS, SANDBOX_REGION, sandboxOptions } from "./connection";
@@ -36,6 +37,7 @@ async function sandboxCommand(flags: SandboxFlags): Promise<void> {
     faults: flags.faults,
   });
   const sandbox = await startSandbox({ ...options, port: flags.port }).catch((error: NodeJS.ErrnoException) => {
+    if (error instanceof StateFileError) throw new UsageError(error.message);
     if (error.code === "EADDRINUSE") {
       throw new EnvironmentError(`port ${flags.port} on 127.0.0.1 is in use; choose another with --port`);
     }

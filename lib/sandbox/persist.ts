@@ -5,6 +5,11 @@ import type { SandboxState } from "./state";
 
 export const STATE_VERSION = 1;
 
+/** A `--state` file that cannot be used: not JSON, or another version. The command line makes it a usage error. */
+export class StateFileError extends Error {
+  override name = "StateFileError";
+}
+
 export function encodeState(state: SandboxState): string {
   return `${JSON.stringify(state, function (this: Record<string, unknown>, key, value: unknown) {
     const raw = this[key];
@@ -29,11 +34,13 @@ export function decodeState(text: string, source = "state"): SandboxState {
       return value;
     });
   } catch (error) {
-    throw new Error(`${source}: not valid JSON (${(error as Error).message})`);
+    // Only where: the parser's own message quotes the file, and the state holds the account's secrets.
+    const at = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new StateFileError(`${source}: not valid JSON${at ? ` (at position ${at})` : ""}`);
   }
   const version = (parsed as { version?: unknown } | null)?.version;
   if (version !== STATE_VERSION) {
-    throw new Error(
+    throw new StateFileError(
       `${source}: state version ${String(version)} is not the version ${STATE_VERSION} this sandbox reads`,
     );
   }

@@ -1,6 +1,7 @@
 // The SDK's own schemas, walked both ways: a request as the SDK wrote it → the input object it was built from, and
 // a handler's output → the JSON the SDK will read back. (The XML half of the walk is in protocols/xml.ts.)
 import { NormalizedSchema } from "@smithy/core/schema";
+import { AwsError } from "./service";
 
 type SchemaRef = Parameters<typeof NormalizedSchema.of>[0];
 type Json = Record<string, unknown>;
@@ -134,9 +135,16 @@ export function isHttpBound(member: NormalizedSchema): boolean {
 
 // ---- JSON (awsJson1_0/1_1 bodies, restJson1 bodies) ----
 
-/** A JSON request body → the SDK input (timestamps → Date, blobs → Uint8Array); `jsonName` only for restJson1. */
+/**
+ * A JSON request body → the SDK input (timestamps → Date, blobs → Uint8Array); `jsonName` only for restJson1. A value
+ * of the wrong JSON type is the client's error, answered as the JSON services do (a 400, not a handler's crash).
+ */
 export function readJson(ns: NormalizedSchema, value: unknown, useJsonName: boolean): unknown {
   if (value === null || value === undefined) return undefined;
+  const expected = jsonTypeOf(ns);
+  if (expected !== undefined && !expected.test(value)) {
+    throw new AwsError("SerializationException", `Expected ${expected.name}, got ${describeJson(value)}`);
+  }
   if (ns.isStructSchema()) {
     if (!isObject(value)) return undefined;
     const out: Json = {};
@@ -161,6 +169,24 @@ export function readJson(ns: NormalizedSchema, value: unknown, useJsonName: bool
   if (ns.isTimestampSchema()) return toDate(value);
   if (ns.isBlobSchema()) return toBytes(value);
   return value;
+}
+
+/** What a member's JSON value must be; undefined where anything goes (documents) or the reader converts. */
+function jsonTypeOf(ns: NormalizedSchema): { name: string; test: (value: unknown) => boolean } | undefined {
+  if (ns.isDocumentSchema() || ns.isTimestampSchema() || ns.isBlobSchema()) return undefined;
+  if (ns.isStructSchema() || ns.isMapSchema()) return { name: "an object", test: isObject };
+  if (ns.isListSchema()) return { name: "an array", test: Array.isArray };
+  if (ns.isBooleanSchema()) return { name: "a boolean", test: (v) => typeof v === "boolean" };
+  // Floats may travel as "NaN", "Infinity" or "-Infinity" (Smithy's JSON rule for the values JSON cannot hold).
+  if (ns.isNumericSchema() || ns.isBigIntegerSchema() || ns.isBigDecimalSchema()) {
+    return { name: "a number", test: (v) => typeof v === "number" || /^(NaN|-?Infinity)$/.test(String(v)) };
+  }
+  if (ns.isStringSchema()) return { name: "a string", test: (v) => typeof v === "string" };
+  return undefined;
+}
+
+function describeJson(value: unknown): string {
+  return Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`;
 }
 
 /** An SDK output → the JSON value the SDK will read back (timestamps as epoch seconds, blobs as base64). */

@@ -112,6 +112,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       res.end(error instanceof Error ? error.message : "internal error");
     });
   });
+  // Node closes an idle keep-alive connection after 5 s; a busy client that reuses its pooled socket just then gets
+  // "socket hang up". AWS keeps idle connections far longer, so SDK clients reuse them freely: so does the sandbox.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => {

@@ -3,7 +3,7 @@
 // `<Response><Errors><Error>` (EC2 models no exceptions: the SDK names the error after the code).
 import { apiSchemas, readForm } from "../schema";
 import { AwsError } from "../service";
-import { formAction, formParams } from "./form";
+import { formAction, formParams, ofVersion } from "./form";
 import type { ParsedOperation, ProtocolAdapter, WireResponse } from "./types";
 import { element, xmlMembers, xmlns, xmlText } from "./xml";
 
@@ -14,7 +14,7 @@ export const ec2Query: ProtocolAdapter = {
   parse(request, service): ParsedOperation {
     const params = formParams(request);
     const name = formAction(params);
-    const schema = apiSchemas(service.api.clientPackage).operations.get(name);
+    const schema = ofVersion(service, params) ? apiSchemas(service.api.clientPackage).operations.get(name) : undefined;
     return { name, schema, input: () => (schema ? readForm(schema.input, params, true) : {}) };
   },
   writeOutput(service, operation, output, requestId): WireResponse {

@@ -27,7 +27,11 @@ function jsonRpc(protocol: Protocol, contentType: string, queryCompatible: boole
     protocol,
     parse(request, service): ParsedOperation {
       const name = targetOperation(request);
-      const schema = apiSchemas(service.api.clientPackage).operations.get(name);
+      // Routed here by its signing scope, a target of another prefix is no operation of this service.
+      const target = request.headers["x-amz-target"] ?? "";
+      const prefix = target.slice(0, Math.max(0, target.lastIndexOf(".")));
+      const ours = service.api.targetPrefixes?.includes(prefix) ?? true;
+      const schema = ours ? apiSchemas(service.api.clientPackage).operations.get(name) : undefined;
       return {
         name,
         schema,
