@@ -398,7 +398,8 @@ export function sizeProblem(principal: SnapshotPrincipal, rewrites: readonly Pol
     .filter((p) => !p.managed)
     .map((p) => rewrites.find((r) => r.policy === p)?.document ?? p.document)
 
-    .reduce((sum: number, document) => sum + JSON.stringify(document).replace(/\s/g, "").length, 0);
+    // reduce<number>: without strictNullChecks (tslab's type-check of lib) `sum: number` alone picks the unknown overload.
+    .reduce<number>((sum, document) => sum + JSON.stringify(document).replace(/\s/g, "").length, 0);
   const limit = INLINE_LIMIT[principal.kind];
   return size > limit
     ? `rewritten, the inline policies of ${principalLabel(principal)} take ${size} characters, over IAM's ${limit}: ` +

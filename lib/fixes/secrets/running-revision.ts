@@ -33,8 +33,10 @@ export function runningRevision(snapshot: Snapshot, name: string): RunningRevisi
   }
   const arn = first.service.taskDefinition;
   const definition = snapshot.taskDefinitions[arn];
-  if (definition === undefined || definition.status === "unknown") {
-    return { missing: `task definition ${name} could not be read${definition ? ` (${definition.error})` : ""}` };
+  // Two tests, not one `||`: tslab type-checks lib without strictNullChecks, where `=== undefined` narrows nothing.
+  if (definition === undefined) return { missing: `task definition ${name} could not be read` };
+  if (definition.status === "unknown") {
+    return { missing: `task definition ${name} could not be read (${definition.error})` };
   }
   return {
     cluster: snapshot.scope.cluster,

@@ -100,7 +100,8 @@ export function plan(snapshot: Snapshot, verdict: FailVerdict): Change {
     ],
     reads: [{ kind: "task-definition", arn: judged.arn }, ...(role.status === "existing" ? [roleRef] : [])],
   };
-  if (role.status !== "created" || revision === undefined) return base;
+  // `"missing" in revision` again: tslab type-checks lib without strictNullChecks, which loses the narrowing above.
+  if (role.status !== "created" || revision === undefined || "missing" in revision) return base;
   return {
     ...base,
     steps: [...role.steps, put],
