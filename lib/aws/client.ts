@@ -24,6 +24,7 @@ import type {
 } from "@smithy/types";
 import { projectRoot } from "../project";
 import { createLimit, type Limit } from "./limit";
+import { TakeoverRetryStrategy } from "./retry";
 
 // The SDK's Node-version notice would land on stderr, which the CLI keeps for its one error line (DESIGN §8).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -124,6 +125,11 @@ export function createAws(options: AwsOptions = {}): Aws {
     requestHandler: { requestTimeout, connectionTimeout: CONNECTION_TIMEOUT_MS, throwOnRequestTimeout: true },
     customUserAgent: [["ecs-takeover", VERSION]] as [string, string][],
   };
+  // One strategy per client, as the SDK makes them: each has its own retry quota.
+  const withRetry = <T extends object>(config: T) => ({
+    ...config,
+    retryStrategy: new TakeoverRetryStrategy(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
+  });
   const instrument = <I extends object, O extends object>(prefix: string, stack: MiddlewareStack<I, O>) => {
     const counting: FinalizeRequestMiddleware<I, O> = (next, context) => async (args) => {
       const attempt = attemptOf(args.request);
@@ -156,20 +162,20 @@ export function createAws(options: AwsOptions = {}): Aws {
     clockKnown = true;
   };
 
-  const ecs = new ECSClient(common);
-  const ec2 = new EC2Client(common);
-  const elbv2 = new ElasticLoadBalancingV2Client(common);
-  const iam = new IAMClient(common);
-  const sts = new STSClient(common);
-  const secretsManager = new SecretsManagerClient(common);
-  const ecr = new ECRClient(common);
-  const cloudTrail = new CloudTrailClient(common);
-  const cloudWatch = new CloudWatchClient(common);
+  const ecs = new ECSClient(withRetry(common));
+  const ec2 = new EC2Client(withRetry(common));
+  const elbv2 = new ElasticLoadBalancingV2Client(withRetry(common));
+  const iam = new IAMClient(withRetry(common));
+  const sts = new STSClient(withRetry(common));
+  const secretsManager = new SecretsManagerClient(withRetry(common));
+  const ecr = new ECRClient(withRetry(common));
+  const cloudTrail = new CloudTrailClient(withRetry(common));
+  const cloudWatch = new CloudWatchClient(withRetry(common));
   // Logs' GetLogObject and StartLiveTail prefix the host with "stream-": wrong for a custom endpoint.
-  const logs = new CloudWatchLogsClient({ ...common, ...(endpoint ? { disableHostPrefix: true } : {}) });
-  const xray = new XRayClient(common);
+  const logs = new CloudWatchLogsClient({ ...withRetry(common), ...(endpoint ? { disableHostPrefix: true } : {}) });
+  const xray = new XRayClient(withRetry(common));
   // Virtual-host buckets need DNS per bucket: a custom endpoint (the sandbox, LocalStack) takes path style.
-  const s3 = new S3Client({ ...common, ...(endpoint ? { forcePathStyle: true } : {}) });
+  const s3 = new S3Client({ ...withRetry(common), ...(endpoint ? { forcePathStyle: true } : {}) });
   instrument("ecs", ecs.middlewareStack);
   instrument("ec2", ec2.middlewareStack);
   instrument("elasticloadbalancing", elbv2.middlewareStack);
