@@ -1,5 +1,7 @@
 // Plans for people and for tools: text for the terminal, Markdown for notebooks and handover documents, the JSON of
-// DESIGN §8. Markers show what they stand for; the secret value, and its HMAC, are only ever «redacted».
+// DESIGN §8. Markers show what they stand for; the secret value, and its HMAC, are only ever «redacted». A plan is
+// made from a Snapshot, whose secret values are already redacted, so only credential formats are masked here: the
+// name-based filter would mask a secret's ARN ("secret:my-app/db-passwd-…") and the step that creates it.
 import type { ApplyResult } from "../fixes/apply";
 import {
   type Change,
@@ -13,7 +15,7 @@ import {
   type Step,
 } from "../fixes/plan";
 import { describeEdit } from "../fixes/task-definition";
-import { REDACTED, redactCredentials, redactText } from "./redaction";
+import { REDACTED, redactCredentials } from "./redaction";
 
 /** A step's input as shown: markers replaced by what they stand for. */
 export function displayInput(input: Input): unknown {
@@ -89,7 +91,7 @@ export function planText(plan: Plan): string {
       for (const note of change.notes) lines.push(`      ${note}`);
     }
   }
-  return `${redactText(lines.join("\n"))}\n`;
+  return `${redactCredentials(lines.join("\n"))}\n`;
 }
 
 function changeText(change: Change): string[] {
@@ -123,7 +125,7 @@ export function planMarkdown(plan: Plan): string {
     out.push("");
   }
   if (plan.changes.length === 0) out.push("Nothing to change.");
-  return redactText(out.join("\n"));
+  return redactCredentials(out.join("\n"));
 }
 
 function compact(value: unknown): string {
