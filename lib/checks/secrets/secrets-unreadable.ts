@@ -84,7 +84,7 @@ export function run(snapshot: Snapshot): Verdict[] {
 }
 
 /** The ARN a policy must allow: the secret's own, a parameter's ARN built from its name. */
-function secretArn(snapshot: Snapshot, secret: SnapshotSecret): string {
+export function secretArn(snapshot: Snapshot, secret: SnapshotSecret): string {
   if (secret.arn) return secret.arn;
   const reference = secret.reference;
   if (secret.store === "secretsmanager") {

@@ -5,7 +5,8 @@
 // says so.
 import { allowingStatements, statementsOf } from "../../checks/iam/policy";
 import { judgedTaskDefinitions } from "../../checks/judge";
-import type { Snapshot, SnapshotSecret, SnapshotTaskDefinition } from "../../inventory/snapshot";
+import { secretArn } from "../../checks/secrets/secrets-unreadable";
+import type { Snapshot, SnapshotTaskDefinition } from "../../inventory/snapshot";
 import { type FailVerdict, type Fix, manualChange } from "../fix";
 import { putInlinePolicy, ROLE_POLICY_WRITES, showDocument } from "../iam/documents";
 import {
@@ -138,7 +139,7 @@ function needsOf(snapshot: Snapshot, definition: SnapshotTaskDefinition, role: K
         continue;
       }
       const action = secret.store === "ssm" ? "ssm:GetParameters" : "secretsmanager:GetSecretValue";
-      const arn = referencedArn(snapshot, secret);
+      const arn = secretArn(snapshot, secret);
       if (allowingStatements(statements, action, arn).length > 0) continue;
       (secret.store === "ssm" ? needs.parameters : needs.secrets).push(arn);
       const key = secret.kmsKeyId;
@@ -159,18 +160,6 @@ function needsOf(snapshot: Snapshot, definition: SnapshotTaskDefinition, role: K
     keys: [...new Set(needs.keys)],
     problems: needs.problems,
   };
-}
-
-/** The ARN a policy must allow: the secret's own, or a parameter's built from its name (as the check judges it). */
-function referencedArn(snapshot: Snapshot, secret: SnapshotSecret): string {
-  if (secret.arn) return secret.arn;
-  const reference = secret.reference;
-  if (secret.store === "secretsmanager") {
-    // valueFrom may add `:json-key:version-stage:version-id` after the secret's ARN.
-    return reference.startsWith("arn:") ? reference.split(":").slice(0, 7).join(":") : reference;
-  }
-  if (reference.startsWith("arn:")) return reference;
-  return `arn:aws:ssm:${snapshot.region}:${snapshot.account}:parameter/${reference.replace(/^\//, "")}`;
 }
 
 export const fix: Fix = {
