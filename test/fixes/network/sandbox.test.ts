@@ -4,10 +4,7 @@ import { AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand
 import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
 import { DescribeListenersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { Verdict } from "../../../lib/checks/check";
-import type { Plan } from "../../../lib/fixes/plan";
-import { type FixSandbox, fixSandbox } from "../harness";
-import { expectNoSecret } from "./snapshots";
+import { type FixSandbox, fixSandbox, roundTrip } from "../harness";
 
 let box: FixSandbox;
 beforeEach(async () => {
@@ -16,9 +13,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await box.close();
 });
-
-const statuses = (verdicts: readonly Verdict[]) => verdicts.map((v) => [v.resource, v.status]);
-const stepIds = (plan: Plan) => plan.changes.flatMap((c) => c.steps.map((s) => s.id));
 
 /** The inbound rules of the scenario's groups, as what they admit (ids differ once a rule is re-added). */
 async function inboundRules(): Promise<string[]> {
@@ -54,40 +48,9 @@ async function serviceNetwork(): Promise<unknown> {
   return services?.[0]?.networkConfiguration;
 }
 
-/** Apply, verify, apply again, roll back: the round trip every fix must survive. */
-async function roundTrip(check: string, state: () => Promise<unknown>): Promise<{ plan: Plan; after: unknown }> {
-  const failing = statuses(await box.verdicts(check));
-  expect(failing.length).toBeGreaterThan(0);
-  expect(failing.every(([, status]) => status === "fail")).toBe(true);
-  const original = await state();
-
-  const plan = await box.plan([check]);
-  expectNoSecret(plan);
-  const first = await box.apply(plan);
-  expect(first).toMatchObject({ refused: [], unchanged: [] });
-  expect(first.failed).toBeUndefined();
-  expect(first.applied).toEqual(stepIds(plan));
-
-  const verified = await box.verify(plan);
-  expect(verified.filter((v) => v.check === check).every((v) => v.passed)).toBe(true);
-  const after = await state();
-
-  const second = await box.apply(plan);
-  expect(second).toMatchObject({ refused: [], applied: [] });
-  expect(second.unchanged).toEqual(stepIds(plan));
-  expect((await box.plan([check])).changes).toEqual([]);
-
-  const undone = await box.rollback(plan);
-  expect(undone.failed).toBeUndefined();
-  expect(statuses(await box.verdicts(check))).toEqual(failing);
-  expect(await state()).toEqual(original);
-  expectNoSecret(box.journalEntries());
-  return { plan, after };
-}
-
 describe("network fixes on the inherited sandbox", () => {
   test("task-sg-open: sg-ECSTask admits 80 only from sg-ALB; rollback re-adds 80 from the VPC", async () => {
-    const { after } = await roundTrip("task-sg-open", inboundRules);
+    const { after } = await roundTrip(box, "task-sg-open", inboundRules);
     const task = (await box.snapshot()).securityGroups;
     const id = (name: string) =>
       task.status === "known" ? task.value.find((g) => g.Tags?.some((t) => t.Value === name))?.GroupId : undefined;
@@ -98,14 +61,14 @@ describe("network fixes on the inherited sandbox", () => {
   });
 
   test("datastore-sg-open: sg-AuroraDB admits 3306 only from sg-ECSTask; rollback re-adds 3306 from the VPC", async () => {
-    const { after } = await roundTrip("datastore-sg-open", inboundRules);
+    const { after } = await roundTrip(box, "datastore-sg-open", inboundRules);
     expect((after as string[]).filter((r) => r.includes(" 3306 "))).toEqual([
       expect.stringMatching(/ tcp 3306 3306 sg-\w+ from the tasks of my-web-service \(ecs-takeover\)$/),
     ]);
   });
 
   test("alb-http-no-redirect: port 80 redirects to HTTPS; rollback forwards again", async () => {
-    const { after } = await roundTrip("alb-http-no-redirect", httpDefaultActions);
+    const { after } = await roundTrip(box, "alb-http-no-redirect", httpDefaultActions);
     expect(after).toEqual([
       expect.objectContaining({
         Type: "redirect",
@@ -115,7 +78,7 @@ describe("network fixes on the inherited sandbox", () => {
   });
 
   test("service-public-ip: the tasks move to the private subnets without public IPs; rollback moves them back", async () => {
-    const { after } = await roundTrip("service-public-ip", serviceNetwork);
+    const { after } = await roundTrip(box, "service-public-ip", serviceNetwork);
     expect(after).toMatchObject({ awsvpcConfiguration: { assignPublicIp: "DISABLED" } });
   });
 

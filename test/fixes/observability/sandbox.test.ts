@@ -21,12 +21,9 @@ import { GetRolePolicyCommand } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { GetTraceSummariesCommand } from "@aws-sdk/client-xray";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import type { Verdict } from "../../../lib/checks/check";
 import { waitForDeployment } from "../../../lib/fixes/apply";
-import type { Plan } from "../../../lib/fixes/plan";
 import { WEB } from "../../../lib/sandbox/scenarios/web-service";
-import { type FixSandbox, fixSandbox } from "../harness";
-import { PLANTED_SECRET } from "../image/fixture-verdicts";
+import { type FixSandbox, fixSandbox, roundTrip } from "../harness";
 
 let box: FixSandbox;
 beforeEach(async () => {
@@ -37,10 +34,6 @@ afterEach(async () => {
 });
 
 const GROUP = "/ecs/my-web-app";
-const statuses = (verdicts: readonly Verdict[]) =>
-  verdicts.map((v) => [v.resource, v.status, v.status === "unknown" ? v.reason : (v.detail ?? "")]);
-const stepIds = (plan: Plan) => plan.changes.flatMap((c) => c.steps.map((s) => s.id));
-const expectNoSecret = (value: unknown) => expect(JSON.stringify(value)).not.toContain(PLANTED_SECRET);
 
 async function serviceRevision(): Promise<string | undefined> {
   const { services } = await box.aws.ecs.send(
@@ -114,41 +107,6 @@ const withAwslogs = (options: Record<string, string>) => (containers: ContainerD
     },
   }));
 
-/**
- * Apply, check, apply again, roll back. The verdicts compared after rollback are those of the resources that failed
- * at first: a fix that deploys leaves its new revision registered (the family's latest), and that one passes.
- */
-async function roundTrip(check: string, state: () => Promise<unknown>): Promise<{ plan: Plan; after: unknown }> {
-  const failing = statuses(await box.verdicts(check));
-  expect(failing.length).toBeGreaterThan(0);
-  expect(failing.every(([, status]) => status === "fail")).toBe(true);
-  const original = await state();
-
-  const plan = await box.plan([check]);
-  expectNoSecret(plan);
-  const first = await box.apply(plan);
-  expect(first.failed).toBeUndefined();
-  expect(first).toMatchObject({ refused: [], unchanged: [] });
-  expect(first.applied).toEqual(stepIds(plan));
-  const passing = await box.verdicts(check);
-  expect(passing.length).toBeGreaterThan(0);
-  expect(passing.every((v) => v.status === "pass")).toBe(true);
-  const after = await state();
-
-  const second = await box.apply(plan);
-  expect(second).toMatchObject({ refused: [], applied: [] });
-  expect(second.unchanged).toEqual(stepIds(plan));
-  expect((await box.plan([check])).changes).toEqual([]);
-
-  const undone = await box.rollback(plan);
-  expect(undone.failed).toBeUndefined();
-  const resources = new Set(failing.map(([resource]) => resource));
-  expect(statuses((await box.verdicts(check)).filter((v) => resources.has(v.resource)))).toEqual(failing);
-  expect(await state()).toEqual(original);
-  expectNoSecret(box.journalEntries());
-  return { plan, after };
-}
-
 describe("observability fixes on the inherited sandbox", () => {
   test("container-insights-off: enhanced, and per-task performance events appear; rollback disables it", async () => {
     const settings = async () => {
@@ -159,7 +117,7 @@ describe("observability fixes on the inherited sandbox", () => {
     };
     const performance = `/aws/ecs/containerinsights/${WEB.cluster}/performance`;
     expect(await logGroup(performance)).toBeUndefined();
-    const { after } = await roundTrip("container-insights-off", settings);
+    const { after } = await roundTrip(box, "container-insights-off", settings);
     expect(after).toEqual([{ name: "containerInsights", value: "enhanced" }]);
     // ECS made the performance group when the setting went on; each running task writes its stream.
     const streams = await streamsOf(performance);
@@ -174,7 +132,7 @@ describe("observability fixes on the inherited sandbox", () => {
 
   test("logging-missing: awslogs to /ecs/my-web-app, 90 days; the new tasks write their access logs there", async () => {
     const state = async () => ({ revision: await serviceRevision() });
-    const { plan } = await roundTrip("logging-missing", state);
+    const { plan } = await roundTrip(box, "logging-missing", state);
     // Rolled back: the service runs my-web-app:1 again, and the group made by this plan stays as it was made.
     const kept = await logGroup(GROUP);
     expect(kept?.retentionInDays).toBe(90);
@@ -215,7 +173,7 @@ describe("observability fixes on the inherited sandbox", () => {
       (await box.aws.xray.send(new GetTraceSummariesCommand({ StartTime: from, EndTime: to }))).TraceSummaries ?? [];
     const startedAt = await box.aws.serviceNow();
     expect(await traces(new Date(startedAt.getTime() - 3_600_000), startedAt)).toEqual([]);
-    const { after } = await roundTrip("tracing-missing", state);
+    const { after } = await roundTrip(box, "tracing-missing", state);
     expect(after).toMatchObject({ revision: "my-web-app:2" });
     expect(JSON.parse(decodeURIComponent(String((after as { policy: string }).policy)))).toMatchObject({
       Statement: [{ Effect: "Allow", Resource: "*", Action: expect.arrayContaining(["xray:PutTraceSegments"]) }],
@@ -232,7 +190,7 @@ describe("observability fixes on the inherited sandbox", () => {
       const { MetricAlarms } = await box.aws.cloudWatch.send(new DescribeAlarmsCommand({}));
       return (MetricAlarms ?? []).map((a) => [a.AlarmName, a.MetricName, a.Dimensions?.map((d) => d.Name)]);
     };
-    const { after } = await roundTrip("alarms-missing", alarms);
+    const { after } = await roundTrip(box, "alarms-missing", alarms);
     expect(after).toEqual([
       ["my-web-service-cpu-high", "CPUUtilization", ["ClusterName", "ServiceName"]],
       ["my-web-service-target-5xx", "HTTPCode_Target_5XX_Count", ["LoadBalancer", "TargetGroup"]],
@@ -244,7 +202,7 @@ describe("observability fixes on the inherited sandbox", () => {
     await box.aws.logs.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
     await deployRevision(withAwslogs({ mode: "blocking" }));
     const state = async () => ({ revision: await serviceRevision() });
-    await roundTrip("logging-blocking", state);
+    await roundTrip(box, "logging-blocking", state);
     const options = (await containersOf("my-web-app:3"))[0]?.logConfiguration?.options;
     expect(options).toMatchObject({ "awslogs-stream-prefix": "app", mode: "non-blocking", "max-buffer-size": "25m" });
   });
@@ -253,7 +211,7 @@ describe("observability fixes on the inherited sandbox", () => {
     await box.aws.logs.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
     await deployRevision(withAwslogs({}));
     const retention = async () => (await logGroup(GROUP))?.retentionInDays ?? null;
-    const { after } = await roundTrip("log-retention-unset", retention);
+    const { after } = await roundTrip(box, "log-retention-unset", retention);
     expect(after).toBe(90);
   });
 
@@ -268,7 +226,7 @@ describe("observability fixes on the inherited sandbox", () => {
       },
     ]);
     const state = async () => ({ revision: await serviceRevision() });
-    await roundTrip("xray-daemon-eos", state);
+    await roundTrip(box, "xray-daemon-eos", state);
     const containers = await containersOf("my-web-app:3");
     expect(containers.map((c) => c.name)).toEqual([WEB.container, "aws-otel-collector"]);
     expect(containers[0]?.dependsOn).toEqual([{ containerName: "aws-otel-collector", condition: "START" }]);
